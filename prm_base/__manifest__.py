@@ -1,0 +1,48 @@
+# Copyright 2026 PRM Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Partner Program (PRM) - Base",
+    "summary": "Channel partner program: tiers, membership, agreements, "
+    "onboarding and revenue attribution",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Partner Program",
+    "website": "https://github.com/prm-odoo/prm",
+    "author": "PRM Contributors",
+    "maintainers": ["prm-odoo"],
+    "license": "AGPL-3",
+    "development_status": "Beta",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "website_crm_partner_assign",
+        "sale_crm",
+        "account",
+    ],
+    "data": [
+        "security/prm_security.xml",
+        "security/ir.model.access.csv",
+        "security/prm_rules.xml",
+        "data/ir_cron_data.xml",
+        "views/prm_specialization_views.xml",
+        "views/res_partner_grade_views.xml",
+        "views/prm_tier_history_views.xml",
+        "views/prm_agreement_views.xml",
+        "views/prm_onboarding_template_views.xml",
+        "views/prm_onboarding_task_views.xml",
+        "wizards/prm_tier_override_wizard_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
+        "views/prm_menus.xml",
+    ],
+    "demo": [
+        "demo/prm_specialization_demo.xml",
+        "demo/res_partner_grade_demo.xml",
+        "demo/prm_onboarding_template_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/prm_agreement_demo.xml",
+        "demo/prm_activity_demo.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+}

@@ -1,0 +1,855 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_compare
+
+PARTNER_TYPES = [
+    ("reseller", "Reseller"),
+    ("distributor", "Distributor"),
+    ("var", "Value-Added Reseller"),
+    ("msp", "Managed Service Provider"),
+    ("referral", "Referral / Affiliate"),
+    ("technology", "Technology Partner"),
+    ("integrator", "System Integrator"),
+]
+
+PROGRAM_STATES = [
+    ("applicant", "Applicant"),
+    ("onboarding", "Onboarding"),
+    ("active", "Active"),
+    ("suspended", "Suspended"),
+    ("terminated", "Terminated"),
+]
+
+# Allowed program state transitions; ``False`` means "not in the program".
+STATE_TRANSITIONS = {
+    False: {"applicant", "onboarding", "active"},
+    "applicant": {"onboarding", "terminated"},
+    "onboarding": {"active", "suspended", "terminated"},
+    "active": {"suspended", "terminated"},
+    "suspended": {"active", "terminated"},
+    "terminated": {"applicant"},
+}
+
+# Members whose tier is evaluated; suspended partners keep their tier frozen.
+EVALUATED_STATES = ("onboarding", "active")
+# Members whose purchases count as resale (the partner is the invoiced customer).
+RESALE_STATES = ("onboarding", "active", "suspended")
+
+# Program data only the channel team may change (the tier override is reserved
+# to PRM administrators, see ``_prm_check_program_write``).
+PROGRAM_FIELDS = {
+    "prm_partner_type",
+    "prm_state",
+    "prm_channel_manager_id",
+    "prm_territory_country_ids",
+    "prm_territory_state_ids",
+    "prm_specialization_ids",
+}
+OVERRIDE_FIELDS = {
+    "prm_tier_override_id",
+    "prm_tier_override_reason",
+    "prm_tier_override_until",
+}
+
+PENDING_CLEAR_VALS = {"prm_downgrade_since": False, "prm_downgrade_grade_id": False}
+OVERRIDE_CLEAR_VALS = dict.fromkeys(sorted(OVERRIDE_FIELDS), False)
+
+KPI_KEYS = (
+    "revenue_12m",
+    "won_count",
+    "lost_count",
+    "won_amount",
+    "pipeline_value",
+    "win_rate",
+    "avg_deal_size",
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    prm_partner_type = fields.Selection(
+        PARTNER_TYPES, string="Partner Type", tracking=True, index=True
+    )
+    prm_state = fields.Selection(
+        PROGRAM_STATES,
+        string="Program State",
+        tracking=True,
+        index=True,
+        copy=False,
+        help="Where the partner stands in the channel program. Empty when the "
+        "contact is not a program member.",
+    )
+    prm_channel_manager_id = fields.Many2one(
+        "res.users",
+        string="Channel Manager",
+        tracking=True,
+        index="btree_not_null",
+        domain=[("share", "=", False)],
+    )
+    prm_territory_country_ids = fields.Many2many(
+        "res.country",
+        "prm_partner_territory_country_rel",
+        "partner_id",
+        "country_id",
+        string="Territory Countries",
+    )
+    prm_territory_state_ids = fields.Many2many(
+        "res.country.state",
+        "prm_partner_territory_state_rel",
+        "partner_id",
+        "state_id",
+        string="Territory States",
+    )
+    prm_specialization_ids = fields.Many2many(
+        "prm.specialization",
+        "prm_partner_specialization_rel",
+        "partner_id",
+        "specialization_id",
+        string="Specializations",
+    )
+    prm_agreement_ids = fields.One2many(
+        "prm.agreement", "partner_id", string="Agreements"
+    )
+    prm_agreement_count = fields.Integer(compute="_compute_prm_agreement_count")
+    prm_onboarding_task_ids = fields.One2many(
+        "prm.onboarding.task", "partner_id", string="Onboarding Checklist"
+    )
+    prm_onboarding_progress = fields.Float(
+        string="Onboarding Progress",
+        compute="_compute_prm_onboarding_progress",
+        store=True,
+        help="Share of the onboarding checklist that is done, in percent.",
+    )
+    prm_tier_history_ids = fields.One2many(
+        "prm.tier.history", "partner_id", string="Tier History"
+    )
+    prm_tier_rank = fields.Integer(related="grade_id.prm_rank", string="Tier Rank")
+    # Manual override
+    prm_tier_override_id = fields.Many2one(
+        "res.partner.grade", string="Tier Override", tracking=True, copy=False
+    )
+    prm_tier_override_reason = fields.Char(
+        string="Override Reason", tracking=True, copy=False
+    )
+    prm_tier_override_until = fields.Date(
+        string="Override Until", tracking=True, copy=False
+    )
+    # Downgrade grace period
+    prm_downgrade_since = fields.Date(
+        string="Below Tier Since",
+        readonly=True,
+        copy=False,
+        help="First evaluation at which the partner no longer met its tier.",
+    )
+    prm_downgrade_grade_id = fields.Many2one(
+        "res.partner.grade", string="Pending Tier", readonly=True, copy=False
+    )
+    prm_downgrade_date = fields.Date(
+        string="Downgrade On",
+        compute="_compute_prm_downgrade_date",
+        help="Date the pending downgrade applies if requirements stay unmet.",
+    )
+    # KPIs, refreshed set-based by the tier evaluation
+    prm_kpi_currency_id = fields.Many2one(
+        "res.currency", string="KPI Currency", readonly=True, copy=False
+    )
+    prm_revenue_12m = fields.Monetary(
+        string="Attributed Revenue (12m)",
+        currency_field="prm_kpi_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    prm_won_count = fields.Integer(string="Won Deals (12m)", readonly=True, copy=False)
+    prm_lost_count = fields.Integer(
+        string="Lost Deals (12m)", readonly=True, copy=False
+    )
+    prm_pipeline_value = fields.Monetary(
+        string="Open Pipeline",
+        currency_field="prm_kpi_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    prm_win_rate = fields.Float(string="Win Rate (%)", readonly=True, copy=False)
+    prm_avg_deal_size = fields.Monetary(
+        string="Average Deal Size",
+        currency_field="prm_kpi_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    prm_kpi_date = fields.Datetime(string="KPIs Updated On", readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # Computes and constraints
+    # ------------------------------------------------------------------
+
+    def _compute_prm_agreement_count(self):
+        data = dict(
+            self.env["prm.agreement"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.prm_agreement_count = data.get(partner, 0)
+
+    @api.depends("prm_onboarding_task_ids.done")
+    def _compute_prm_onboarding_progress(self):
+        for partner in self:
+            tasks = partner.prm_onboarding_task_ids
+            done = len(tasks.filtered("done"))
+            partner.prm_onboarding_progress = (
+                100.0 * done / len(tasks) if tasks else 0.0
+            )
+
+    @api.depends("prm_downgrade_since", "grade_id.prm_grace_days")
+    def _compute_prm_downgrade_date(self):
+        for partner in self:
+            since = partner.prm_downgrade_since
+            partner.prm_downgrade_date = (
+                since + timedelta(days=partner.grade_id.prm_grace_days)
+                if since
+                else False
+            )
+
+    @api.constrains("prm_state", "parent_id", "is_company")
+    def _check_prm_commercial_entity(self):
+        for partner in self:
+            if partner.prm_state and partner.commercial_partner_id != partner:
+                raise ValidationError(
+                    _(
+                        "Program membership belongs to the company: set it on "
+                        "%(company)s instead of its contact %(contact)s.",
+                        company=partner.commercial_partner_id.display_name,
+                        contact=partner.name,
+                    )
+                )
+
+    @api.constrains("prm_tier_override_id", "prm_tier_override_reason")
+    def _check_prm_tier_override(self):
+        for partner in self:
+            if partner.prm_tier_override_id and not partner.prm_tier_override_reason:
+                raise ValidationError(
+                    _("A tier override on %s needs a reason.", partner.display_name)
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD: access to program data, state machine, tier history
+    # ------------------------------------------------------------------
+
+    def _prm_check_program_write(self, vals):
+        """Only the channel team edits program data.
+
+        PRM users change the partners they manage; PRM administrators change
+        any partner and alone set tier overrides.
+        """
+        if self.env.su:
+            return
+        changed = set(vals)
+        if not changed & (PROGRAM_FIELDS | OVERRIDE_FIELDS):
+            return
+        user = self.env.user
+        if user.has_group("prm_base.group_prm_manager"):
+            return
+        if changed & OVERRIDE_FIELDS:
+            raise AccessError(
+                _("Only PRM administrators can override a partner's tier.")
+            )
+        if not user.has_group("prm_base.group_prm_user"):
+            raise AccessError(
+                _("Only the partner program team can change partner program data.")
+            )
+        foreign = self.filtered(
+            lambda p: p.prm_channel_manager_id and p.prm_channel_manager_id != user
+        )
+        if foreign:
+            raise AccessError(
+                _(
+                    "You can only change the program data of partners you manage "
+                    "(%(partners)s are managed by someone else).",
+                    partners=", ".join(foreign.mapped("display_name")),
+                )
+            )
+
+    def _prm_check_state_transition(self, new_state):
+        labels = dict(self._fields["prm_state"]._description_selection(self.env))
+        for partner in self:
+            old_state = partner.prm_state
+            if old_state == new_state:
+                continue
+            if new_state not in STATE_TRANSITIONS[old_state]:
+                raise UserError(
+                    _(
+                        "%(partner)s cannot move from %(old)s to %(new)s in the "
+                        "partner program.",
+                        partner=partner.display_name,
+                        old=labels.get(old_state, _("not a member")),
+                        new=labels.get(new_state, _("not a member")),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        default_state = self.env.context.get("default_prm_state")
+        for vals in vals_list:
+            if default_state and vals.get("parent_id") and not vals.get("is_company"):
+                # contacts created inside a program partner's form are no members
+                vals.setdefault("prm_state", False)
+            self.browse()._prm_check_program_write(
+                {key: value for key, value in vals.items() if value}
+            )
+            if (
+                vals.get("prm_state")
+                and vals["prm_state"] not in STATE_TRANSITIONS[False]
+            ):
+                raise UserError(
+                    _(
+                        "A partner joins the program as an applicant, in onboarding "
+                        "or active, not as %s.",
+                        dict(PROGRAM_STATES).get(vals["prm_state"], vals["prm_state"]),
+                    )
+                )
+        partners = super().create(vals_list)
+        partners.filtered("prm_state")._prm_on_state_change()
+        return partners
+
+    def write(self, vals):
+        self._prm_check_program_write(vals)
+        if "prm_state" in vals:
+            self._prm_check_state_transition(vals["prm_state"])
+        old_grades = {}
+        if "grade_id" in vals and not self.env.context.get("prm_tier_evaluation"):
+            old_grades = {partner.id: partner.grade_id for partner in self}
+        moved = self.browse()
+        if "prm_state" in vals:
+            moved = self.filtered(lambda p: p.prm_state != vals["prm_state"])
+        res = super().write(vals)
+        if moved:
+            moved._prm_on_state_change()
+        if old_grades:
+            self._prm_log_manual_tier_change(old_grades)
+        return res
+
+    def _prm_on_state_change(self):
+        """Side effects of entering a program state."""
+        onboarding = self.filtered(lambda p: p.prm_state == "onboarding")
+        if onboarding:
+            onboarding._prm_generate_onboarding_tasks()
+        active = self.filtered(lambda p: p.prm_state == "active")
+        if not active:
+            return
+        today = fields.Date.context_today(self)
+        active.filtered(lambda p: not p.date_partnership).write(
+            {"date_partnership": today}
+        )
+        entry_tier = self.env["res.partner.grade"]._prm_entry_tier()
+        without_tier = active.filtered(lambda p: not p.grade_id)
+        if entry_tier and without_tier:
+            without_tier.with_context(prm_tier_evaluation=True).write(
+                {"grade_id": entry_tier.id}
+            )
+            self.env["prm.tier.history"].sudo().create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "to_grade_id": entry_tier.id,
+                        "reason": "entry",
+                    }
+                    for partner in without_tier
+                ]
+            )
+
+    def _prm_log_manual_tier_change(self, old_grades):
+        members = self.filtered(
+            lambda p: p.prm_state and p.grade_id != old_grades.get(p.id)
+        )
+        if members:
+            self.env["prm.tier.history"].sudo().create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "from_grade_id": old_grades[partner.id].id,
+                        "to_grade_id": partner.grade_id.id,
+                        "reason": "manual",
+                    }
+                    for partner in members
+                ]
+            )
+
+    # ------------------------------------------------------------------
+    # State buttons
+    # ------------------------------------------------------------------
+
+    def action_prm_start_onboarding(self):
+        self.write({"prm_state": "onboarding"})
+
+    def action_prm_activate(self):
+        self.write({"prm_state": "active"})
+
+    def action_prm_suspend(self):
+        self.write({"prm_state": "suspended"})
+
+    def action_prm_terminate(self):
+        self.write({"prm_state": "terminated"})
+
+    def action_prm_reapply(self):
+        self.write({"prm_state": "applicant"})
+
+    def action_prm_evaluate_tier(self):
+        """Button: evaluate now the tier of the selected partners."""
+        self._prm_check_program_write({"prm_state": True})
+        self.sudo()._prm_evaluate_tiers(author=self.env.user.partner_id)
+        return True
+
+    def action_prm_view_agreements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "prm_base.prm_agreement_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Onboarding
+    # ------------------------------------------------------------------
+
+    def _prm_generate_onboarding_tasks(self):
+        """Create the checklist of the partners from the templates of their type."""
+        templates = self.env["prm.onboarding.template"].search([])
+        vals_list = []
+        for partner in self:
+            existing_steps = partner.prm_onboarding_task_ids.step_id
+            for template in templates:
+                if template.partner_type and template.partner_type != (
+                    partner.prm_partner_type
+                ):
+                    continue
+                for step in template.step_ids - existing_steps:
+                    vals_list.append(
+                        {
+                            "partner_id": partner.id,
+                            "step_id": step.id,
+                            "name": step.name,
+                            "description": step.description,
+                            "sequence": template.sequence * 1000 + step.sequence,
+                        }
+                    )
+        return self.env["prm.onboarding.task"].sudo().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Attribution
+    # ------------------------------------------------------------------
+
+    def _prm_resale_channel_partner(self):
+        """The program member a sale to this customer is attributed to (resale).
+
+        Returns the commercial entity when it is a program member, else an
+        empty recordset.
+        """
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        return commercial if commercial.prm_state in RESALE_STATES else self.browse()
+
+    # ------------------------------------------------------------------
+    # KPIs (set-based)
+    # ------------------------------------------------------------------
+
+    def _prm_kpi_period_start(self):
+        return fields.Date.context_today(self) - relativedelta(years=1)
+
+    def _prm_convert_amounts(self, rows, currency, date):
+        """Sum ``(partner_id, company, amount)`` rows into ``currency``.
+
+        Conversion rates are looked up once per company currency, never per
+        partner.
+        """
+        rates = {}
+        totals = defaultdict(float)
+        for partner_id, company, amount in rows:
+            source = company.currency_id
+            if source not in rates:
+                rates[source] = source._get_conversion_rate(
+                    source, currency, self.env.company, date
+                )
+            totals[partner_id] += (amount or 0.0) * rates[source]
+        return totals
+
+    def _prm_compute_kpis(self):
+        """Return ``{partner_id: {kpi_key: value}}`` for the partners in ``self``.
+
+        The number of queries does not depend on the number of partners.
+        Extension hook: other addons call ``super()`` and add their own keys,
+        which tier requirements can then refer to (see
+        ``res.partner.grade._prm_requirements``). Amounts are in the current
+        company's currency.
+        """
+        currency = self.env.company.currency_id
+        today = fields.Date.context_today(self)
+        date_from = self._prm_kpi_period_start()
+        kpis = {pid: dict.fromkeys(KPI_KEYS, 0.0) for pid in self.ids}
+        if not self.ids:
+            return kpis
+        # Attributed revenue: posted customer invoices minus refunds, untaxed,
+        # attributed to the partner or (resale) invoiced to it.
+        self.env["account.move"].flush_model(
+            [
+                "state",
+                "move_type",
+                "invoice_date",
+                "prm_channel_partner_id",
+                "commercial_partner_id",
+                "amount_untaxed_signed",
+                "company_id",
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(m.prm_channel_partner_id, m.commercial_partner_id),
+                       m.company_id,
+                       SUM(m.amount_untaxed_signed)
+                  FROM account_move m
+                 WHERE m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.invoice_date >= %(date_from)s
+                   AND m.invoice_date <= %(today)s
+                   AND (m.prm_channel_partner_id = ANY(%(ids)s)
+                        OR (m.prm_channel_partner_id IS NULL
+                            AND m.commercial_partner_id = ANY(%(ids)s)))
+              GROUP BY 1, 2
+                """,
+                date_from=date_from,
+                today=today,
+                ids=self.ids,
+            )
+        )
+        companies = self.env["res.company"].sudo()
+        revenue_rows = [
+            (pid, companies.browse(company_id), amount)
+            for pid, company_id, amount in self.env.cr.fetchall()
+        ]
+        revenue = self._prm_convert_amounts(revenue_rows, currency, today)
+
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
+        base_domain = [
+            ("prm_channel_partner_id", "in", self.ids),
+            ("type", "=", "opportunity"),
+        ]
+        won_groups = Lead._read_group(
+            base_domain
+            + [
+                ("active", "=", True),
+                ("stage_id.is_won", "=", True),
+                ("date_closed", ">=", fields.Datetime.to_datetime(date_from)),
+            ],
+            ["prm_channel_partner_id", "company_id"],
+            ["__count", "expected_revenue:sum"],
+        )
+        lost_groups = Lead._read_group(
+            base_domain
+            + [
+                ("active", "=", False),
+                ("probability", "=", 0),
+                ("date_closed", ">=", fields.Datetime.to_datetime(date_from)),
+            ],
+            ["prm_channel_partner_id"],
+            ["__count"],
+        )
+        open_groups = Lead._read_group(
+            base_domain
+            + [
+                ("active", "=", True),
+                "|",
+                ("stage_id", "=", False),
+                ("stage_id.is_won", "=", False),
+            ],
+            ["prm_channel_partner_id", "company_id"],
+            ["expected_revenue:sum"],
+        )
+        won_count = defaultdict(int)
+        for partner, _company, count, _amount in won_groups:
+            won_count[partner.id] += count
+        won_amount = self._prm_convert_amounts(
+            [(p.id, c or self.env.company, a) for p, c, _n, a in won_groups],
+            currency,
+            today,
+        )
+        pipeline = self._prm_convert_amounts(
+            [(p.id, c or self.env.company, a) for p, c, a in open_groups],
+            currency,
+            today,
+        )
+        lost_count = {partner.id: count for partner, count in lost_groups}
+        for pid, values in kpis.items():
+            won = won_count.get(pid, 0)
+            lost = lost_count.get(pid, 0)
+            values.update(
+                revenue_12m=currency.round(revenue.get(pid, 0.0)),
+                won_count=won,
+                lost_count=lost,
+                won_amount=currency.round(won_amount.get(pid, 0.0)),
+                pipeline_value=currency.round(pipeline.get(pid, 0.0)),
+                win_rate=round(100.0 * won / (won + lost), 2) if won + lost else 0.0,
+                avg_deal_size=currency.round(won_amount.get(pid, 0.0) / won)
+                if won
+                else 0.0,
+            )
+        return kpis
+
+    def _prm_store_kpis(self, kpis):
+        """Write the KPI cache columns of all partners in one statement."""
+        if not kpis:
+            return
+        self.flush_model()
+        currency_id = self.env.company.currency_id.id
+        now = fields.Datetime.now()
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s::numeric, %s::int, %s::int, %s::numeric, %s::numeric, "
+                "%s::numeric)",
+                pid,
+                values["revenue_12m"],
+                int(values["won_count"]),
+                int(values["lost_count"]),
+                values["pipeline_value"],
+                values["win_rate"],
+                values["avg_deal_size"],
+            )
+            for pid, values in kpis.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET prm_revenue_12m = v.revenue,
+                       prm_won_count = v.won,
+                       prm_lost_count = v.lost,
+                       prm_pipeline_value = v.pipeline,
+                       prm_win_rate = v.win_rate,
+                       prm_avg_deal_size = v.avg_deal,
+                       prm_kpi_currency_id = %(currency_id)s,
+                       prm_kpi_date = %(now)s
+                  FROM (VALUES %(rows)s)
+                       AS v(id, revenue, won, lost, pipeline, win_rate, avg_deal)
+                 WHERE p.id = v.id
+                """,
+                rows=rows,
+                currency_id=currency_id,
+                now=now,
+            )
+        )
+        self.invalidate_model(
+            [
+                "prm_revenue_12m",
+                "prm_won_count",
+                "prm_lost_count",
+                "prm_pipeline_value",
+                "prm_win_rate",
+                "prm_avg_deal_size",
+                "prm_kpi_currency_id",
+                "prm_kpi_date",
+            ]
+        )
+
+    def action_prm_refresh_kpis(self):
+        self._prm_check_program_write({"prm_state": True})
+        self.sudo()._prm_store_kpis(self.sudo()._prm_compute_kpis())
+        return True
+
+    # ------------------------------------------------------------------
+    # Tier evaluation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_prm_evaluate_tiers(self):
+        partners = self.search([("prm_state", "in", EVALUATED_STATES)])
+        partners._prm_evaluate_tiers()
+
+    def _prm_target_tier(self, kpis, grades, requirements):
+        """Best tier whose requirements the KPIs meet (``grades`` best first)."""
+        for grade in grades:
+            if grade._prm_requirements_met(kpis, requirements[grade.id]):
+                return grade
+        return grades.browse()
+
+    def _prm_evaluate_tiers(self, author=None):
+        """Evaluate the tier of the partners in ``self``.
+
+        Upgrades apply at once, downgrades only once the current tier's grace
+        period has passed, active manual overrides win, expired overrides are
+        lifted. Every change writes a tier history row with a KPI snapshot and
+        a chatter note. Writes are grouped by outcome, so the number of queries
+        does not depend on the number of partners.
+        """
+        partners = self.filtered(lambda p: p.prm_state in EVALUATED_STATES)
+        if not partners:
+            return {}
+        today = fields.Date.context_today(self)
+        kpis = partners._prm_compute_kpis()
+        partners._prm_store_kpis(kpis)
+        Grade = self.env["res.partner.grade"]
+        grades = Grade.search([], order="prm_rank desc, sequence, id")
+        requirements = {grade.id: grade._prm_requirements() for grade in grades}
+
+        writes = defaultdict(list)  # values to write -> partner ids
+        history_vals = []
+        bodies = {}
+        for partner in partners:
+            vals, change = partner._prm_tier_decision(
+                kpis[partner.id], grades, requirements, today
+            )
+            if vals:
+                writes[tuple(sorted(vals.items()))].append(partner.id)
+            if change:
+                to_grade, reason, note = change
+                history_vals.append(
+                    partner._prm_history_vals(
+                        partner.grade_id, to_grade, reason, kpis, note
+                    )
+                )
+                bodies[partner.id] = partner._prm_tier_message(
+                    partner.grade_id, to_grade, reason, note
+                )
+
+        evaluation = self.with_context(prm_tier_evaluation=True, tracking_disable=True)
+        for vals, partner_ids in writes.items():
+            vals = dict(vals)
+            group = evaluation.browse(partner_ids)
+            group.write(vals)
+            if vals.get("grade_id"):
+                group._prm_apply_tier_benefits(Grade.browse(vals["grade_id"]))
+        if history_vals:
+            self.env["prm.tier.history"].sudo().create(history_vals)
+            self.browse(list(bodies))._message_log_batch(
+                bodies, author_id=author.id if author else None
+            )
+        return {vals["partner_id"]: vals["to_grade_id"] for vals in history_vals}
+
+    def _prm_tier_decision(self, kpis, grades, requirements, today):
+        """Decide the tier of one partner from its KPIs, without writing.
+
+        Returns ``(vals, change)``: the values to write (grouped with other
+        partners' identical values by the caller) and, when the tier changes or
+        an override ends, ``(new_grade, reason, note)`` for the history.
+        """
+        self.ensure_one()
+        current = self.grade_id
+        override = self.prm_tier_override_id
+        until = self.prm_tier_override_until
+        override_ended = bool(override and until and until < today)
+        if override and not override_ended:
+            if override == current:
+                return {}, None
+            return self._prm_tier_change_vals(override), (override, "override", False)
+        target = self._prm_target_tier(kpis, grades, requirements)
+        if override_ended:
+            vals = dict(self._prm_tier_change_vals(target), **OVERRIDE_CLEAR_VALS)
+            note = target == current and _(
+                "Tier override ended; the tier is confirmed."
+            )
+            return vals, (target, "override_end", note)
+        if target == current:
+            return (PENDING_CLEAR_VALS if self.prm_downgrade_since else {}), None
+        if not current or target.prm_rank > current.prm_rank:
+            return self._prm_tier_change_vals(target), (target, "upgrade", False)
+        # Downgrade: only once the grace period of the current tier has passed.
+        since = self.prm_downgrade_since or today
+        if since + timedelta(days=current.prm_grace_days) > today:
+            if (
+                self.prm_downgrade_since == since
+                and self.prm_downgrade_grade_id == target
+            ):
+                return {}, None
+            return {
+                "prm_downgrade_since": since,
+                "prm_downgrade_grade_id": target.id,
+            }, None
+        note = _(
+            "Requirements of %(tier)s unmet since %(since)s (grace period "
+            "%(days)s days).",
+            tier=current.name,
+            since=since,
+            days=current.prm_grace_days,
+        )
+        return self._prm_tier_change_vals(target), (target, "downgrade", note)
+
+    def _prm_tier_change_vals(self, grade):
+        return dict(PENDING_CLEAR_VALS, grade_id=grade.id)
+
+    def _prm_history_vals(self, from_grade, to_grade, reason, kpis, note=False):
+        self.ensure_one()
+        return {
+            "partner_id": self.id,
+            "from_grade_id": from_grade.id,
+            "to_grade_id": to_grade.id,
+            "reason": reason,
+            "note": note,
+            "kpi_snapshot": kpis.get(self.id),
+        }
+
+    def _prm_tier_message(self, from_grade, to_grade, reason, note=False):
+        reasons = dict(
+            self.env["prm.tier.history"]
+            ._fields["reason"]
+            ._description_selection(self.env)
+        )
+        body = Markup("%s: %s &rarr; %s") % (
+            reasons[reason],
+            from_grade.name or _("no tier"),
+            to_grade.name or _("no tier"),
+        )
+        if note:
+            body += Markup("<br/>") + escape(note)
+        return body
+
+    def _prm_apply_tier_benefits(self, grade):
+        """Give the partners the pricelist of their new tier."""
+        if grade.prm_pricelist_id:
+            self.write({"property_product_pricelist": grade.prm_pricelist_id.id})
+
+    # ------------------------------------------------------------------
+    # Progress to the next tier (back office and portal)
+    # ------------------------------------------------------------------
+
+    def _prm_next_tier(self):
+        self.ensure_one()
+        return self.env["res.partner.grade"].search(
+            [("prm_rank", ">", self.grade_id.prm_rank)],
+            order="prm_rank, sequence",
+            limit=1,
+        )
+
+    def _prm_tier_progress(self):
+        """Requirements of the next tier with the partner's current values.
+
+        Returns ``(next_grade, [{label, target, value, percent, monetary}])``.
+        """
+        self.ensure_one()
+        next_grade = self._prm_next_tier()
+        if not next_grade:
+            return next_grade, []
+        kpis = self._prm_compute_kpis()[self.id]
+        currency = self.env.company.currency_id
+        progress = []
+        for requirement in next_grade._prm_requirements():
+            value = kpis.get(requirement["key"], 0.0)
+            target = requirement["target"]
+            progress.append(
+                dict(
+                    requirement,
+                    value=value,
+                    percent=min(100.0, 100.0 * value / target) if target else 100.0,
+                    met=float_compare(
+                        value, target, precision_rounding=currency.rounding
+                    )
+                    >= 0,
+                )
+            )
+        return next_grade, progress

@@ -1,0 +1,5 @@
+from . import test_program_state
+from . import test_tier_evaluation
+from . import test_attribution
+from . import test_security
+from . import test_agreement

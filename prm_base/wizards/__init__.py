@@ -1,0 +1,1 @@
+from . import prm_tier_override_wizard
