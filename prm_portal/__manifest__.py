@@ -1,0 +1,28 @@
+# Copyright 2026 PRM Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Partner Program (PRM) - Portal",
+    "summary": "Partner portal: dashboard, application form, onboarding, "
+    "resource library, announcements and partner user management",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Partner Program",
+    "website": "https://github.com/prm-odoo/prm",
+    "author": "PRM Contributors",
+    "maintainers": ["prm-odoo"],
+    "license": "AGPL-3",
+    "development_status": "Beta",
+    "installable": True,
+    "depends": ["prm_base", "portal", "website", "auth_signup"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/prm_portal_rules.xml",
+        "views/prm_agreement_views.xml",
+        "views/prm_portal_templates.xml",
+    ],
+    "demo": [],
+    "assets": {
+        "web.assets_frontend": [
+            "prm_portal/static/src/scss/prm_portal.scss",
+        ],
+    },
+}
