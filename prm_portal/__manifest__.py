@@ -16,13 +16,23 @@
     "data": [
         "security/ir.model.access.csv",
         "security/prm_portal_rules.xml",
+        "data/mail_template_data.xml",
+        "report/prm_resource_report.xml",
         "views/prm_agreement_views.xml",
+        "views/prm_application_views.xml",
+        "views/prm_resource_views.xml",
+        "views/prm_announcement_views.xml",
+        "views/prm_portal_menus.xml",
         "views/prm_portal_templates.xml",
+        "views/prm_application_templates.xml",
     ],
-    "demo": [],
+    "demo": ["demo/prm_portal_demo.xml"],
     "assets": {
         "web.assets_frontend": [
             "prm_portal/static/src/scss/prm_portal.scss",
+        ],
+        "web.assets_tests": [
+            "prm_portal/static/tests/tours/*.js",
         ],
     },
 }

@@ -348,22 +348,24 @@ class ResPartner(models.Model):
         active.filtered(lambda p: not p.date_partnership).write(
             {"date_partnership": today}
         )
+        active.filtered(lambda p: not p.grade_id)._prm_assign_entry_tier()
+
+    def _prm_assign_entry_tier(self):
+        """Give the partners the entry tier (lowest rank), with a history row."""
         entry_tier = self.env["res.partner.grade"]._prm_entry_tier()
-        without_tier = active.filtered(lambda p: not p.grade_id)
-        if entry_tier and without_tier:
-            without_tier.with_context(prm_tier_evaluation=True).write(
-                {"grade_id": entry_tier.id}
-            )
-            self.env["prm.tier.history"].sudo().create(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "to_grade_id": entry_tier.id,
-                        "reason": "entry",
-                    }
-                    for partner in without_tier
-                ]
-            )
+        if not entry_tier or not self:
+            return
+        self.with_context(prm_tier_evaluation=True).write({"grade_id": entry_tier.id})
+        self.env["prm.tier.history"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "to_grade_id": entry_tier.id,
+                    "reason": "entry",
+                }
+                for partner in self
+            ]
+        )
 
     def _prm_log_manual_tier_change(self, old_grades):
         members = self.filtered(

@@ -1,11 +1,33 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+from datetime import timedelta
 from urllib.parse import quote
 
-from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
+from odoo.tools import email_normalize
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.prm_base.models.res_partner import PARTNER_TYPES
+from odoo.addons.prm_base.tools import company_domain, normalize_vat
+
+# Public application form: at most this many applications per address and hour.
+APPLICATION_RATE_LIMIT = 3
+# Hidden field real visitors leave empty.
+HONEYPOT_FIELD = "prm_company_homepage"
+FIELD_MAX_LENGTH = {
+    "company_name": 128,
+    "vat": 32,
+    "website": 256,
+    "contact_name": 128,
+    "contact_email": 254,
+    "contact_phone": 64,
+    "contact_function": 128,
+    "message": 5000,
+}
+WEBSITE_RE = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
 
 
 class PrmPortal(CustomerPortal):
@@ -23,14 +45,13 @@ class PrmPortal(CustomerPortal):
         return request.env.user._prm_portal_role() == "admin"
 
     def _prm_layout_values(self, page_name, **values):
-        values = dict(
+        return dict(
             self._prepare_portal_layout_values(),
             page_name=page_name,
             prm_partner=self._prm_partner(),
             prm_is_admin=self._prm_is_partner_admin(),
             **values,
         )
-        return values
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -43,7 +64,6 @@ class PrmPortal(CustomerPortal):
     # ------------------------------------------------------------------
 
     def _prm_dashboard_values(self, partner):
-        user_partner = request.env.user.partner_id
         next_grade, progress = partner._prm_tier_progress()
         manager = partner.sudo().prm_channel_manager_id
         Agreement = request.env["prm.agreement"]
@@ -52,9 +72,9 @@ class PrmPortal(CustomerPortal):
             if Agreement.has_access("read")
             else Agreement
         )
+        Announcement = request.env["prm.announcement"]
         return {
             "partner": partner,
-            "user_partner": user_partner,
             "tier": partner.grade_id,
             "next_grade": next_grade,
             "progress": progress,
@@ -71,6 +91,9 @@ class PrmPortal(CustomerPortal):
                 [("partner_id", "=", partner.id)]
             ),
             "agreements": agreements,
+            "announcements": Announcement._prm_portal_latest()
+            if Announcement.has_access("read")
+            else Announcement,
         }
 
     @http.route("/my/partner", type="http", auth="user", website=True)
@@ -94,11 +117,11 @@ class PrmPortal(CustomerPortal):
         partner = self._prm_partner()
         if not partner or not self._prm_is_partner_admin():
             return request.redirect("/my")
+        agreement = request.env["prm.agreement"].browse(agreement_id)
         try:
-            agreement = request.env["prm.agreement"].browse(agreement_id).exists()
             agreement.check_access("read")
-            if agreement.partner_id != partner:
-                raise AccessError(request.env._("Not your agreement."))
+            if not agreement.exists() or agreement.partner_id != partner:
+                raise MissingError(request.env._("This agreement does not exist."))
             agreement._portal_accept(
                 request.env.user, request.httprequest.remote_addr or ""
             )
@@ -107,3 +130,411 @@ class PrmPortal(CustomerPortal):
         except UserError as error:
             return request.redirect("/my/partner?prm_error=%s" % quote(str(error)))
         return request.redirect("/my/partner?prm_message=accepted#prm_agreements")
+
+    # ------------------------------------------------------------------
+    # Public application form
+    # ------------------------------------------------------------------
+
+    def _prm_application_form_values(self, values=None, errors=None):
+        Specialization = request.env["prm.specialization"].sudo()
+        return {
+            "values": values or {},
+            "errors": errors or {},
+            "countries": request.env["res.country"].sudo().search([]),
+            "partner_types": PARTNER_TYPES,
+            "specializations": Specialization.search([]),
+            "honeypot_field": HONEYPOT_FIELD,
+        }
+
+    def _prm_application_validate(self, post):
+        """Return ``(values, errors)`` for the application model."""
+        env = request.env
+        errors = {}
+        data = {key: (post.get(key) or "").strip() for key in FIELD_MAX_LENGTH}
+        for key, label in (
+            ("company_name", env._("Company name")),
+            ("contact_name", env._("Your name")),
+            ("contact_email", env._("Email")),
+        ):
+            if not data[key]:
+                errors[key] = env._("%s is required.", label)
+        for key, max_length in FIELD_MAX_LENGTH.items():
+            if len(data[key]) > max_length:
+                errors[key] = env._("Keep this under %s characters.", max_length)
+        if data["contact_email"] and "contact_email" not in errors:
+            if not email_normalize(data["contact_email"]):
+                errors["contact_email"] = env._("Enter a valid email address.")
+        if data["website"] and "website" not in errors:
+            if not WEBSITE_RE.match(data["website"]):
+                errors["website"] = env._("Enter a website like www.example.com.")
+        if data["vat"] and not re.fullmatch(r"[\w .\-/]+", data["vat"]):
+            errors["vat"] = env._("A VAT number has letters and digits only.")
+        country = env["res.country"].sudo().browse(_to_int(post.get("country_id")))
+        if not country.exists():
+            errors["country_id"] = env._("Choose your country.")
+        partner_type = post.get("partner_type")
+        if partner_type not in dict(PARTNER_TYPES):
+            errors["partner_type"] = env._("Choose the kind of partner you are.")
+        specialization_ids = [
+            _to_int(value)
+            for value in request.httprequest.form.getlist("specialization_ids")
+        ]
+        specializations = (
+            env["prm.specialization"].sudo().browse(specialization_ids).exists()
+        )
+        if len(specializations) != len(set(specialization_ids)):
+            errors["specialization_ids"] = env._(
+                "Choose specializations from the list."
+            )
+        if not post.get("consent"):
+            errors["consent"] = env._("Accept the program terms to apply.")
+        values = {
+            "name": data["company_name"],
+            "vat": data["vat"] or False,
+            "country_id": country.id if country.exists() else False,
+            "website": data["website"] or False,
+            "partner_type": partner_type if "partner_type" not in errors else False,
+            "specialization_ids": [fields.Command.set(specializations.ids)],
+            "contact_name": data["contact_name"],
+            "contact_email": data["contact_email"],
+            "contact_phone": data["contact_phone"] or False,
+            "contact_function": data["contact_function"] or False,
+            "message": data["message"] or False,
+            "consent": bool(post.get("consent")),
+        }
+        return values, errors
+
+    def _prm_application_duplicate_error(self, values):
+        """A clear message when the company applied or joined already."""
+        env = request.env
+        country = env["res.country"].sudo().browse(values["country_id"])
+        vat_key = normalize_vat(values["vat"], country.code)
+        domain_key = company_domain(values["contact_email"]) or company_domain(
+            values["website"]
+        )
+        Application = env["prm.application"].sudo()
+        keys = []
+        if vat_key:
+            keys.append(("vat_key", "=", vat_key))
+        if domain_key:
+            keys.append(("email_domain", "=", domain_key))
+        if keys and Application.search_count(
+            [("state", "=", "new")] + ["|"] * (len(keys) - 1) + keys, limit=1
+        ):
+            return env._(
+                "An application for this company is already being reviewed; we "
+                "will contact you soon."
+            )
+        probe = Application.new(
+            {
+                "name": values["name"],
+                "vat": values["vat"],
+                "country_id": country.id,
+                "contact_email": values["contact_email"],
+                "website": values["website"],
+            }
+        )
+        if probe.duplicate_partner_ids.filtered(
+            lambda p: p.prm_state in ("onboarding", "active", "suspended")
+        ):
+            return env._(
+                "Your company is already a member of our partner program: ask your "
+                "company's Partner Admin to invite you to the partner portal."
+            )
+        return False
+
+    def _prm_application_rate_limited(self, ip_address):
+        since = fields.Datetime.now() - timedelta(hours=1)
+        return (
+            request.env["prm.application"]
+            .sudo()
+            .search_count(
+                [("ip_address", "=", ip_address), ("create_date", ">=", since)]
+            )
+            >= APPLICATION_RATE_LIMIT
+        )
+
+    @http.route(
+        "/partners/apply",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        sitemap=True,
+    )
+    def prm_apply(self, **post):
+        if request.httprequest.method != "POST":
+            return request.render(
+                "prm_portal.partner_application_form",
+                self._prm_application_form_values(),
+            )
+        if post.get(HONEYPOT_FIELD):
+            # Robots fill every field: answer as usual, store nothing.
+            return request.render("prm_portal.partner_application_thanks", {})
+        ip_address = request.httprequest.remote_addr or ""
+        values, errors = self._prm_application_validate(post)
+        if not errors and self._prm_application_rate_limited(ip_address):
+            errors["form"] = request.env._(
+                "Too many applications were sent from your network in the last "
+                "hour. Please try again later."
+            )
+        if not errors:
+            duplicate = self._prm_application_duplicate_error(values)
+            if duplicate:
+                errors["form"] = duplicate
+        if not errors:
+            try:
+                request.env["prm.application"]._prm_portal_create(values, ip_address)
+            except ValidationError as error:
+                errors["form"] = str(error)
+        if errors:
+            return request.render(
+                "prm_portal.partner_application_form",
+                self._prm_application_form_values(post, errors),
+                status=400,
+            )
+        return request.render(
+            "prm_portal.partner_application_thanks", {"values": values}
+        )
+
+    # ------------------------------------------------------------------
+    # Resource library
+    # ------------------------------------------------------------------
+
+    @http.route(
+        ["/my/partner/resources", "/my/partner/resources/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def prm_resources(self, page=1, category=None, search=None, sortby=None, **kw):
+        partner = self._prm_partner()
+        if not partner:
+            return request.redirect("/my")
+        Resource = request.env["prm.resource"]
+        searchbar_sortings = {
+            "name": {"label": request.env._("Name"), "order": "name"},
+            "date": {"label": request.env._("Newest"), "order": "write_date desc"},
+        }
+        sortby = sortby if sortby in searchbar_sortings else "name"
+        domain = []
+        category_id = _to_int(category)
+        if category_id:
+            domain.append(("category_id", "=", category_id))
+        if search:
+            domain.append(("name", "ilike", search))
+        lang = request.env.lang
+        domain += ["|", ("lang", "=", False), ("lang", "=", lang)]
+        count = Resource.search_count(domain)
+        pager = portal_pager(
+            url="/my/partner/resources",
+            url_args={"category": category, "search": search, "sortby": sortby},
+            total=count,
+            page=page,
+            step=self._items_per_page,
+        )
+        resources = Resource.search(
+            domain,
+            order=searchbar_sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        categories = Resource.search(
+            ["|", ("lang", "=", False), ("lang", "=", lang)]
+        ).category_id
+        values = self._prm_layout_values(
+            "prm_resources",
+            prm_breadcrumb=request.env._("Resources"),
+            resources=resources,
+            categories=categories,
+            category_id=category_id,
+            pager=pager,
+            searchbar_sortings=searchbar_sortings,
+            sortby=sortby,
+            search=search or "",
+            default_url="/my/partner/resources",
+        )
+        return request.render("prm_portal.portal_partner_resources", values)
+
+    def _prm_portal_resource(self, resource_id):
+        """The resource if the current partner may see it (record rules)."""
+        resource = request.env["prm.resource"].browse(resource_id)
+        resource.check_access("read")
+        if not resource.exists():
+            raise MissingError(request.env._("This resource does not exist."))
+        return resource
+
+    @http.route(
+        "/my/partner/resources/<int:resource_id>/download",
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def prm_resource_download(self, resource_id, **kw):
+        if not self._prm_partner():
+            return request.redirect("/my")
+        try:
+            resource = self._prm_portal_resource(resource_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my/partner/resources")
+        resource._prm_record_download(request.env.user)
+        if resource.resource_type == "url":
+            return request.redirect(resource.url, local=False)
+        if not resource.file:
+            return request.not_found()
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(resource, "file", filename=resource.filename)
+            .get_response(as_attachment=True)
+        )
+
+    @http.route(
+        "/my/partner/resources/<int:resource_id>/cobranded",
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def prm_resource_cobranded(self, resource_id, **kw):
+        partner = self._prm_partner()
+        if not partner:
+            return request.redirect("/my")
+        try:
+            resource = self._prm_portal_resource(resource_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my/partner/resources")
+        if not resource.cobranded:
+            return request.redirect("/my/partner/resources")
+        resource._prm_record_download(request.env.user, cobranded=True)
+        report = request.env.ref("prm_portal.action_report_resource_cobranded").sudo()
+        pdf, _type = report._render_qweb_pdf(
+            report, resource.ids, data={"prm_partner_id": partner.id}
+        )
+        filename = f"{resource.name} - {partner.name}.pdf"
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", http.content_disposition(filename)),
+            ],
+        )
+
+    # ------------------------------------------------------------------
+    # Partner Admin: the company's portal users
+    # ------------------------------------------------------------------
+
+    def _prm_company_users(self, partner):
+        """Portal users of the partner company (read with sudo, scoped)."""
+        return (
+            request.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [("share", "=", True), ("commercial_partner_id", "=", partner.id)],
+                order="name",
+            )
+        )
+
+    def _prm_company_user(self, partner, user_id):
+        user = self._prm_company_users(partner).filtered(lambda u: u.id == user_id)
+        if not user:
+            raise MissingError(request.env._("This user does not exist."))
+        return user
+
+    @http.route("/my/partner/users", type="http", auth="user", website=True)
+    def prm_users(self, **kw):
+        partner = self._prm_partner()
+        if not partner or not self._prm_is_partner_admin():
+            return request.redirect("/my")
+        users = self._prm_company_users(partner)
+        values = self._prm_layout_values(
+            "prm_users",
+            prm_breadcrumb=request.env._("Users"),
+            users=users,
+            admin_group=request.env.ref("prm_base.group_prm_partner_admin"),
+            error=kw.get("error"),
+            message=kw.get("message"),
+            invite=kw,
+        )
+        return request.render("prm_portal.portal_partner_users", values)
+
+    def _prm_users_redirect(self, message=None, error=None):
+        if error:
+            return request.redirect("/my/partner/users?error=%s" % quote(error))
+        return request.redirect("/my/partner/users?message=%s" % quote(message or ""))
+
+    @http.route(
+        "/my/partner/users/invite",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def prm_users_invite(self, name="", email="", role="member", **kw):
+        partner = self._prm_partner()
+        if not partner or not self._prm_is_partner_admin():
+            return request.redirect("/my")
+        env = request.env
+        name, email = name.strip(), (email_normalize(email) or "")
+        if not name or len(name) > 128:
+            return self._prm_users_redirect(error=env._("Enter the person's name."))
+        if not email:
+            return self._prm_users_redirect(error=env._("Enter a valid email address."))
+        if role not in ("admin", "member"):
+            return self._prm_users_redirect(error=env._("Choose a role."))
+        Users = env["res.users"].sudo().with_context(active_test=False)
+        if Users.search_count([("login", "=ilike", email)], limit=1):
+            return self._prm_users_redirect(
+                error=env._("%s already has an account.", email)
+            )
+        contact = (
+            env["res.partner"]
+            .sudo()
+            .create({"name": name, "email": email, "parent_id": partner.id})
+        )
+        wizard = (
+            env["portal.wizard"]
+            .sudo()
+            .create({"partner_ids": [fields.Command.set(contact.ids)]})
+        )
+        wizard.user_ids.action_grant_access()
+        user = contact.with_context(active_test=False).user_ids[:1]
+        user.sudo()._prm_set_portal_role(role)
+        return self._prm_users_redirect(message=env._("%s is invited.", email))
+
+    @http.route(
+        "/my/partner/users/<int:user_id>/<string:action>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def prm_users_update(self, user_id, action, **kw):
+        partner = self._prm_partner()
+        if not partner or not self._prm_is_partner_admin():
+            return request.redirect("/my")
+        env = request.env
+        try:
+            user = self._prm_company_user(partner, user_id)
+        except MissingError:
+            return request.redirect("/my/partner/users")
+        if user == env.user:
+            return self._prm_users_redirect(
+                error=env._("You cannot change your own access.")
+            )
+        if action == "deactivate":
+            user.active = False
+        elif action == "activate":
+            user.active = True
+        elif action in ("admin", "member"):
+            user._prm_set_portal_role(action)
+        else:
+            return request.redirect("/my/partner/users")
+        return self._prm_users_redirect(message=env._("%s is updated.", user.name))
+
+
+def _to_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from datetime import timedelta
+
+from odoo import fields, models
 
 
 class ResPartner(models.Model):
@@ -28,3 +30,24 @@ class ResPartner(models.Model):
                 }
             )
         return sorted(tiles, key=lambda tile: tile["sequence"])
+
+    def _prm_compute_kpis(self):
+        """Add the resource downloads of the last 90 days (engagement)."""
+        kpis = super()._prm_compute_kpis()
+        if not kpis:
+            return kpis
+        since = fields.Datetime.now() - timedelta(days=90)
+        downloads = dict(
+            self.env["prm.resource.download"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", list(kpis)), ("date", ">=", since)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner, count in downloads.items():
+            kpis[partner.id]["resource_downloads_90d"] = count
+        for values in kpis.values():
+            values.setdefault("resource_downloads_90d", 0)
+        return kpis

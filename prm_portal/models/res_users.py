@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import Command, models
 
 PORTAL_PARTNER_STATES = ("onboarding", "active", "suspended")
 
@@ -25,3 +25,13 @@ class ResUsers(models.Model):
         if self._prm_portal_role() and partner.prm_state in PORTAL_PARTNER_STATES:
             return partner
         return partner.browse()
+
+    def _prm_set_portal_role(self, role):
+        """Make a partner's portal user a Partner Admin or a Partner Member."""
+        admin = self.env.ref("prm_base.group_prm_partner_admin")
+        member = self.env.ref("prm_base.group_prm_partner_member")
+        if role == "admin":
+            commands = [Command.link(member.id), Command.link(admin.id)]
+        else:
+            commands = [Command.link(member.id), Command.unlink(admin.id)]
+        self.write({"groups_id": commands})

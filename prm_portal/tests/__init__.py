@@ -1,0 +1,4 @@
+from . import test_application
+from . import test_portal_access
+from . import test_announcement
+from . import test_tours

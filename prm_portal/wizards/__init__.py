@@ -1,0 +1,1 @@
+from . import prm_application_reject_wizard
