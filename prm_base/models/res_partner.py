@@ -159,7 +159,10 @@ class ResPartner(models.Model):
     )
     # KPIs, refreshed set-based by the tier evaluation
     prm_kpi_currency_id = fields.Many2one(
-        "res.currency", string="KPI Currency", readonly=True, copy=False
+        "res.currency",
+        string="KPI Currency",
+        readonly=True,
+        default=lambda self: self.env.company.currency_id,
     )
     prm_revenue_12m = fields.Monetary(
         string="Attributed Revenue (12m)",
