@@ -1,3 +1,4 @@
+from . import prm_attribution_mixin
 from . import prm_specialization
 from . import res_partner_grade
 from . import prm_tier_history

@@ -1,26 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    prm_channel_partner_id = fields.Many2one(
-        "res.partner",
-        string="Channel Partner",
-        compute="_compute_prm_channel_partner_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-        tracking=True,
-        index="btree_not_null",
-        domain=[("prm_state", "!=", False)],
-        help="Program partner this customer invoice is attributed to. Revenue, "
-        "tiers, commissions and funds read it.",
-    )
+    _name = "account.move"
+    _inherit = ["account.move", "prm.attribution.mixin"]
 
     @api.depends("partner_id", "move_type")
     def _compute_prm_channel_partner_id(self):
+        """Customer invoices and refunds only; a member customer is resale."""
         for move in self:
             if not move.is_sale_document(include_receipts=False):
                 move.prm_channel_partner_id = False

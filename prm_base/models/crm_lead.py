@@ -1,22 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
-
-    prm_channel_partner_id = fields.Many2one(
-        "res.partner",
-        string="Channel Partner",
-        compute="_compute_prm_channel_partner_id",
-        store=True,
-        readonly=False,
-        tracking=True,
-        index="btree_not_null",
-        domain=[("prm_state", "!=", False)],
-        help="Program partner this deal is attributed to. Follows the assigned "
-        "partner; it flows to quotations, orders and invoices.",
-    )
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "prm.attribution.mixin"]
 
     @api.depends("partner_assigned_id")
     def _compute_prm_channel_partner_id(self):
