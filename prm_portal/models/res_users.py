@@ -21,7 +21,9 @@ class ResUsers(models.Model):
     def _prm_portal_partner(self):
         """The program partner this portal user works for, if any."""
         self.ensure_one()
-        partner = self.commercial_partner_id
+        # ``env.user`` is a superuser record: hand out the partner without
+        # sudo, so that record rules apply to whatever is read through it.
+        partner = self.commercial_partner_id.sudo(False)
         if self._prm_portal_role() and partner.prm_state in PORTAL_PARTNER_STATES:
             return partner
         return partner.browse()

@@ -80,6 +80,13 @@ class TestPortalAccess(PrmPortalCommon):
         self.assertNotIn("Bravo", response.text)
         self.assertNotIn("SLA Bravo", response.text)
 
+    def test_portal_partner_is_not_sudo(self):
+        partner = self.admin_a.with_user(self.admin_a).env.user._prm_portal_partner()
+        self.assertEqual(partner, self.partner_a)
+        self.assertFalse(partner.env.su, "record rules apply to the portal partner")
+        tasks = partner.env["prm.onboarding.task"].search([])
+        self.assertFalse(tasks.partner_id - self.partner_a)
+
     def test_dashboard_member_sees_no_agreements(self):
         self.login(self.member_a)
         response = self.url_open("/my/partner")
