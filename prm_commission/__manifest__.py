@@ -1,0 +1,42 @@
+# Copyright 2026 PRM Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Partner Program (PRM) - Commissions",
+    "summary": "Partner commissions computed from customer invoices: plans per "
+    "tier, statements, vendor bills and partner portal",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Partner Program",
+    "website": "https://github.com/prm-odoo/prm",
+    "author": "PRM Contributors",
+    "maintainers": ["prm-odoo"],
+    "license": "AGPL-3",
+    "development_status": "Beta",
+    "installable": True,
+    "depends": ["prm_portal", "account"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/prm_commission_rules.xml",
+        "data/product_data.xml",
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
+        "report/prm_commission_statement_report.xml",
+        "views/prm_commission_band_views.xml",
+        "views/prm_commission_rule_views.xml",
+        "views/prm_commission_plan_views.xml",
+        "views/prm_commission_line_views.xml",
+        "views/prm_commission_statement_views.xml",
+        "wizards/prm_commission_preview_views.xml",
+        "wizards/prm_commission_dispute_wizard_views.xml",
+        "views/res_partner_grade_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/prm_commission_menus.xml",
+        "views/prm_commission_portal_templates.xml",
+    ],
+    "demo": [
+        "demo/prm_commission_plan_demo.xml",
+        "demo/prm_commission_invoice_demo.xml",
+    ],
+}

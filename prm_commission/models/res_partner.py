@@ -1,0 +1,148 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    prm_commission_plan_id = fields.Many2one(
+        "prm.commission.plan",
+        string="Commission Plan Override",
+        tracking=True,
+        index="btree_not_null",
+        help="Commission plan of this partner instead of the plan of its tier.",
+    )
+    prm_commission_effective_plan_id = fields.Many2one(
+        "prm.commission.plan",
+        string="Commission Plan",
+        compute="_compute_prm_commission_effective_plan_id",
+    )
+    prm_commission_statement_count = fields.Integer(
+        string="Commission Statements",
+        compute="_compute_prm_commission_statement_count",
+    )
+
+    @api.depends("prm_commission_plan_id", "grade_id.prm_commission_plan_id")
+    def _compute_prm_commission_effective_plan_id(self):
+        plans = self._prm_commission_plans()
+        for partner in self:
+            partner.prm_commission_effective_plan_id = plans.get(partner)
+
+    def _compute_prm_commission_statement_count(self):
+        Statement = self.env["prm.commission.statement"]
+        data = (
+            dict(
+                Statement._read_group(
+                    [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+                )
+            )
+            if Statement.has_access("read")
+            else {}
+        )
+        for partner in self:
+            partner.prm_commission_statement_count = data.get(partner, 0)
+
+    def _prm_commission_plans(self):
+        """``{partner: plan}`` of the program partners in ``self``: their own
+        plan, else their tier's; partners without a plan are left out."""
+        plans = {}
+        for partner in self:
+            plan = (
+                partner.prm_commission_plan_id
+                or partner.grade_id.prm_commission_plan_id
+            )
+            if plan.active:
+                plans[partner] = plan
+        return plans
+
+    def _prm_commission_plan(self):
+        self.ensure_one()
+        return self._prm_commission_plans().get(self, self.env["prm.commission.plan"])
+
+    def write(self, vals):
+        if (
+            "prm_commission_plan_id" in vals
+            and not self.env.su
+            and not self.env.user.has_group("prm_base.group_prm_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only PRM administrators can give a partner its own commission "
+                    "plan."
+                )
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_prm_view_commission_statements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "prm_commission.prm_commission_statement_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_prm_preview_commission_statement(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "prm_commission.prm_commission_preview_action"
+        )
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+
+    def _prm_commission_summary(self):
+        """Commission earned this year and pending (current company currency),
+        from the lines the current user may read."""
+        self.ensure_one()
+        Line = self.env["prm.commission.line"]
+        company = self.env.company
+        start = date(fields.Date.context_today(self).year, 1, 1)
+        earned, pending = 0.0, 0.0
+        for state, in_year, amount in Line._read_group(
+            [("partner_id", "=", self.id), ("company_id", "=", company.id)],
+            ["state", "date:year"],
+            ["amount_company:sum"],
+        ):
+            if in_year and in_year >= start:
+                earned += amount
+            if state == "pending":
+                pending += amount
+        currency = company.currency_id
+        return {
+            "currency": currency,
+            "earned": currency.round(earned),
+            "pending": currency.round(pending),
+        }
+
+    def _prm_portal_tiles(self):
+        tiles = super()._prm_portal_tiles()
+        # the portal shell may call this on a sudo partner: check the user's rights
+        partner = self.sudo(False)
+        if partner.env["prm.commission.line"].has_access("read"):
+            summary = partner._prm_commission_summary()
+            currency = summary["currency"]
+            tiles.append(
+                {
+                    "sequence": 40,
+                    "name": self.env._("Commissions earned this year"),
+                    "value": currency.format(summary["earned"]),
+                    "url": "/my/commissions",
+                    "icon": "fa-money",
+                    "hint": self.env._(
+                        "%s pending", currency.format(summary["pending"])
+                    ),
+                }
+            )
+            tiles.sort(key=lambda tile: tile["sequence"])
+        return tiles
