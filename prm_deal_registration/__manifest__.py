@@ -1,0 +1,36 @@
+# Copyright 2026 PRM Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Partner Program (PRM) - Deal Registration",
+    "summary": "Deal registration with conflict detection and protection, "
+    "lead distribution to partners",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Partner Program",
+    "website": "https://github.com/prm-odoo/prm",
+    "author": "PRM Contributors",
+    "maintainers": ["prm-odoo"],
+    "license": "AGPL-3",
+    "development_status": "Beta",
+    "installable": True,
+    "depends": ["prm_portal", "sale_crm"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/prm_deal_registration_rules.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "views/prm_deal_registration_views.xml",
+        "views/prm_deal_conflict_views.xml",
+        "views/prm_deal_extension_views.xml",
+        "views/prm_lead_offer_views.xml",
+        "views/prm_lead_routing_rule_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/prm_deal_decision_wizard_views.xml",
+        "views/prm_deal_menus.xml",
+        "views/prm_deal_portal_templates.xml",
+    ],
+    "demo": ["demo/prm_deal_registration_demo.xml"],
+}
