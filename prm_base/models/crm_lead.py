@@ -14,6 +14,15 @@ class CrmLead(models.Model):
                 or lead.prm_channel_partner_id
             )
 
+    def _prm_registered_by(self, partner):
+        """Whether ``partner`` registered this deal (and got it approved).
+
+        Commissions and funds treat registered deals apart. Extension hook:
+        the deal registration addon answers from its registrations.
+        """
+        self.ensure_one()
+        return False
+
     def _prepare_opportunity_quotation_context(self):
         context = super()._prepare_opportunity_quotation_context()
         if self.prm_channel_partner_id:

@@ -137,16 +137,19 @@ class AccountMove(models.Model):
         """Origin of the deal this customer invoice comes from: ``registered``,
         ``distributed``, ``resale`` or ``referral``.
 
-        Resale when the channel partner is the invoiced customer; distributed
-        when the invoice comes from an opportunity the vendor assigned to the
-        channel partner; referral otherwise. Extension hook: the deal
-        registration addon returns ``registered`` for registered deals.
+        Resale when the channel partner is the invoiced customer; registered
+        when the invoice comes from an opportunity the channel partner
+        registered (``crm.lead._prm_registered_by``, answered by the deal
+        registration addon); distributed when it comes from an opportunity the
+        vendor assigned to the channel partner; referral otherwise.
         """
         self.ensure_one()
         partner = self.prm_channel_partner_id
         if partner and self.commercial_partner_id == partner:
             return "resale"
         leads = self.invoice_line_ids.sale_line_ids.order_id.opportunity_id
+        if partner and any(lead._prm_registered_by(partner) for lead in leads):
+            return "registered"
         if partner and any(
             lead.partner_assigned_id.commercial_partner_id == partner for lead in leads
         ):

@@ -287,6 +287,42 @@ class TestCommissionRates(PrmCommissionCommon):
             [{"deal_origin": "distributed", "rate": 6.0, "amount": 30.0}],
         )
 
+    def test_registered_deal_origin(self):
+        """A deal the partner registered earns the "registered" rules."""
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Registered deal",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "prm_channel_partner_id": self.partner_a.id,
+            }
+        )
+        Lead = type(self.env["crm.lead"])
+        self.patch(
+            Lead,
+            "_prm_registered_by",
+            lambda lead_, partner: lead_ == lead and partner == self.partner_a,
+        )
+        self._set_rules(
+            {"sequence": 1, "deal_origin": "registered", "rate": 8},
+            {"sequence": 2, "rate": 10},
+        )
+        action = lead.action_new_quotation()
+        order_form = Form(self.env["sale.order"].with_context(**action["context"]))
+        with order_form.order_line.new() as line:
+            line.product_id = self.hardware
+            line.product_uom_qty = 10
+        order = order_form.save()
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_date = self.jan
+        self.assertEqual(invoice._prm_commission_deal_origin(), "registered")
+        invoice.action_post()
+        self.assertRecordValues(
+            self._lines(invoice),
+            [{"deal_origin": "registered", "rate": 8.0, "amount": 40.0}],
+        )
+
     def test_plan_of_partner_and_tier(self):
         special = self.env["prm.commission.plan"].create(
             {

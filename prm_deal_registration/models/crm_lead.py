@@ -57,6 +57,15 @@ class CrmLead(models.Model):
         store=True,
     )
 
+    def _prm_registered_by(self, partner):
+        """An approved (or won) registration of ``partner`` created this deal."""
+        self.ensure_one()
+        return super()._prm_registered_by(partner) or any(
+            registration.partner_id == partner
+            and registration.state in ("approved", "won")
+            for registration in self.prm_registration_ids
+        )
+
     def init(self):
         super().init()
         ensure_trigram_index(self.env, self._table, "prm_name_normalized")

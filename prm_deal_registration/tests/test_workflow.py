@@ -57,6 +57,8 @@ class TestWorkflow(DealCommon):
         self.assertEqual(lead.type, "opportunity")
         self.assertEqual(lead.partner_assigned_id, self.partner_a)
         self.assertEqual(lead.prm_channel_partner_id, self.partner_a)
+        self.assertTrue(lead._prm_registered_by(self.partner_a))
+        self.assertFalse(lead._prm_registered_by(self.partner_b))
         self.assertEqual(lead.partner_name, "Acme Kft.")
         self.assertEqual(lead.user_id, self.user_channel)
         self.assertEqual(lead.expected_revenue, 1000.0)
