@@ -1,0 +1,35 @@
+# Copyright 2026 PRM Contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Partner Program (PRM) - Market Development Funds",
+    "summary": "Market development funds: budgets, allocations per partner, "
+    "requests, claims with proof of performance paid by vendor bill",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Partner Program",
+    "website": "https://github.com/prm-odoo/prm",
+    "author": "PRM Contributors",
+    "maintainers": ["prm-odoo"],
+    "license": "AGPL-3",
+    "development_status": "Beta",
+    "installable": True,
+    "depends": ["prm_portal", "account", "utm", "sale"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/prm_mdf_rules.xml",
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
+        "views/prm_mdf_period_views.xml",
+        "views/prm_mdf_allocation_views.xml",
+        "views/prm_mdf_request_views.xml",
+        "views/prm_mdf_claim_views.xml",
+        "wizards/prm_mdf_decision_wizard_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/prm_mdf_menus.xml",
+        "views/prm_mdf_portal_templates.xml",
+    ],
+    "demo": ["demo/prm_mdf_demo.xml"],
+    "post_init_hook": "post_init_hook",
+}
