@@ -512,6 +512,7 @@ class ResPartner(models.Model):
                 "commercial_partner_id",
                 "amount_untaxed_signed",
                 "company_id",
+                "prm_revenue_excluded",
             ]
         )
         self.env.cr.execute(
@@ -523,6 +524,7 @@ class ResPartner(models.Model):
                   FROM account_move m
                  WHERE m.state = 'posted'
                    AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.prm_revenue_excluded IS NOT TRUE
                    AND m.invoice_date >= %(date_from)s
                    AND m.invoice_date <= %(today)s
                    AND (m.prm_channel_partner_id = ANY(%(ids)s)

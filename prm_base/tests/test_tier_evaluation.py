@@ -27,6 +27,8 @@ class TestTierEvaluation(PrmCommon):
         self._invoice(partner, 9999.0, days_ago=400)  # outside the 12 months
         self._invoice(self.customer, 2000.0, prm_channel_partner_id=partner.id)
         self._invoice(self.customer, 7000.0)  # not attributed
+        # a marketing fund paid as a credit note is no revenue
+        self._invoice(partner, 400.0, move_type="out_refund", prm_revenue_excluded=True)
         self._opportunity(partner, 1000.0, "won")
         self._opportunity(partner, 3000.0, "won")
         self._opportunity(partner, 800.0, "lost")

@@ -473,6 +473,7 @@ class PrmMdfClaim(models.Model):
         partner attribution."""
         vals = self._prepare_move_vals("out_refund")
         vals["prm_channel_partner_id"] = False
+        vals["prm_revenue_excluded"] = True
         return vals
 
     def _prm_create_moves(self):

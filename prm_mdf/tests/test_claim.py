@@ -227,3 +227,7 @@ class TestClaim(PrmMdfCommon):
             self.partner_a, self.period.date_from, self.period.date_to
         )
         self.assertFalse(revenue.get(self.partner_a.id))
+        # nor for the partner's attributed revenue that drives its tier
+        self.assertTrue(note.prm_revenue_excluded)
+        kpis = self.partner_a._prm_compute_kpis()[self.partner_a.id]
+        self.assertFalse(kpis["revenue_12m"])
