@@ -5,7 +5,6 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.prm_portal.controllers.portal import PrmPortal
 
 
@@ -72,18 +71,13 @@ class PrmCommissionPortal(PrmPortal):
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"
         domain = self._prm_commission_domain(partner) + filters[filterby]["domain"]
-        pager = portal_pager(
-            url="/my/commissions",
-            url_args={"sortby": sortby, "filterby": filterby},
-            total=Statement.search_count(domain),
-            page=page,
-            step=self._items_per_page,
-        )
-        statements = Statement.search(
+        statements, pager = self._prm_paged_search(
+            Statement,
             domain,
-            order=sortings[sortby]["order"],
-            limit=self._items_per_page,
-            offset=pager["offset"],
+            "/my/commissions",
+            page,
+            sortings[sortby]["order"],
+            url_args={"sortby": sortby, "filterby": filterby},
         )
         pending_lines = Line.search(
             [("partner_id", "=", partner.id), ("statement_id", "=", False)],

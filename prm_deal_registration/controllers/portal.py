@@ -2,12 +2,11 @@
 from datetime import date
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.http import request
 from odoo.tools import single_email_re
 
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.prm_portal.controllers.portal import PrmPortal
 
 from ..models.customer_keys import normalize_domain
@@ -142,19 +141,13 @@ class PrmDealPortal(PrmPortal):
         search = (search or "").strip()
         if search:
             domain.append(("customer_name", "ilike", search))
-        count = Registration.search_count(domain)
-        pager = portal_pager(
-            url="/my/deals",
-            url_args={"sortby": sortby, "filterby": filterby, "search": search},
-            total=count,
-            page=page,
-            step=self._items_per_page,
-        )
-        deals = Registration.search(
+        deals, pager = self._prm_paged_search(
+            Registration,
             domain,
-            order=sortings[sortby]["order"],
-            limit=self._items_per_page,
-            offset=pager["offset"],
+            "/my/deals",
+            page,
+            sortings[sortby]["order"],
+            url_args={"sortby": sortby, "filterby": filterby, "search": search},
         )
         request.session["my_deals_history"] = deals.ids[:100]
         values = self._prm_layout_values(
@@ -186,13 +179,7 @@ class PrmDealPortal(PrmPortal):
     def _prm_deal_get(self, deal_id):
         """The registration if the record rules let the user read it, else
         ``None``. No access token: see the class docstring."""
-        if not self._prm_partner():
-            return None
-        try:
-            self._document_check_access("prm.deal.registration", deal_id)
-        except (AccessError, MissingError):
-            return None
-        return request.env["prm.deal.registration"].browse(deal_id)
+        return self._prm_document_get("prm.deal.registration", deal_id) or None
 
     @http.route("/my/deals/<int:deal_id>", type="http", auth="user", website=True)
     def prm_portal_my_deal(self, deal_id, **kw):
@@ -595,15 +582,13 @@ class PrmDealPortal(PrmPortal):
         }
         filterby = filterby if filterby in filters else "open"
         domain = filters[filterby]["domain"]
-        pager = portal_pager(
-            url="/my/leads/offers",
+        offers, pager = self._prm_paged_search(
+            Offer,
+            domain,
+            "/my/leads/offers",
+            page,
+            None,
             url_args={"filterby": filterby},
-            total=Offer.search_count(domain),
-            page=page,
-            step=self._items_per_page,
-        )
-        offers = Offer.search(
-            domain, limit=self._items_per_page, offset=pager["offset"]
         )
         values = self._prm_layout_values(
             "prm_lead_offers",
@@ -620,13 +605,7 @@ class PrmDealPortal(PrmPortal):
         return request.render("prm_deal_registration.portal_my_lead_offers", values)
 
     def _prm_offer_get(self, offer_id):
-        if not self._prm_partner():
-            return None
-        try:
-            self._document_check_access("prm.lead.offer", offer_id)
-        except (AccessError, MissingError):
-            return None
-        return request.env["prm.lead.offer"].browse(offer_id)
+        return self._prm_document_get("prm.lead.offer", offer_id) or None
 
     @http.route(
         "/my/leads/offers/<int:offer_id>/accept",

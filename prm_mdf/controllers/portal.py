@@ -3,12 +3,11 @@ import base64
 from datetime import date
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.http import request
 from odoo.tools import format_amount
 
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.prm_portal.controllers.portal import PrmPortal
 
 from ..models.prm_mdf_request import ACTIVITY_TYPES, EDITABLE_STATES
@@ -121,18 +120,13 @@ class PrmMdfPortal(PrmPortal):
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"
         domain = list(filters[filterby]["domain"])
-        pager = portal_pager(
-            url="/my/funds",
-            url_args={"sortby": sortby, "filterby": filterby},
-            total=Request.search_count(domain),
-            page=page,
-            step=self._items_per_page,
-        )
-        requests = Request.search(
+        requests, pager = self._prm_paged_search(
+            Request,
             domain,
-            order=sortings[sortby]["order"],
-            limit=self._items_per_page,
-            offset=pager["offset"],
+            "/my/funds",
+            page,
+            sortings[sortby]["order"],
+            url_args={"sortby": sortby, "filterby": filterby},
         )
         request.session["my_fund_requests_history"] = requests.ids[:100]
         allocations, balances = self._prm_mdf_allocations(partner)
@@ -161,13 +155,7 @@ class PrmMdfPortal(PrmPortal):
     def _prm_mdf_request_get(self, request_id):
         """The request if the record rules let the user read it, else
         ``None``. No access token: see the class docstring."""
-        if not self._prm_partner():
-            return None
-        try:
-            self._document_check_access("prm.mdf.request", request_id)
-        except (AccessError, MissingError):
-            return None
-        return request.env["prm.mdf.request"].browse(request_id)
+        return self._prm_document_get("prm.mdf.request", request_id) or None
 
     @http.route(
         "/my/funds/request/<int:request_id>", type="http", auth="user", website=True

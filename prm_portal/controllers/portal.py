@@ -53,6 +53,31 @@ class PrmPortal(CustomerPortal):
             **values,
         )
 
+    def _prm_paged_search(self, Model, domain, url, page, order, url_args=None):
+        """One page of ``Model`` records for a portal list, and its pager."""
+        pager = portal_pager(
+            url=url,
+            url_args=url_args or {},
+            total=Model.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        records = Model.search(
+            domain, order=order, limit=self._items_per_page, offset=pager["offset"]
+        )
+        return records, pager
+
+    def _prm_document_get(self, model_name, record_id):
+        """The record if the portal user may read it (record rules), else an
+        empty recordset; never through an access token."""
+        if not self._prm_partner():
+            return request.env[model_name]
+        try:
+            self._document_check_access(model_name, record_id)
+        except (AccessError, MissingError):
+            return request.env[model_name]
+        return request.env[model_name].browse(record_id)
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "prm_partner_count" in counters:
@@ -325,19 +350,13 @@ class PrmPortal(CustomerPortal):
             domain.append(("name", "ilike", search))
         lang = request.env.lang
         domain += ["|", ("lang", "=", False), ("lang", "=", lang)]
-        count = Resource.search_count(domain)
-        pager = portal_pager(
-            url="/my/partner/resources",
-            url_args={"category": category, "search": search, "sortby": sortby},
-            total=count,
-            page=page,
-            step=self._items_per_page,
-        )
-        resources = Resource.search(
+        resources, pager = self._prm_paged_search(
+            Resource,
             domain,
-            order=searchbar_sortings[sortby]["order"],
-            limit=self._items_per_page,
-            offset=pager["offset"],
+            "/my/partner/resources",
+            page,
+            searchbar_sortings[sortby]["order"],
+            url_args={"category": category, "search": search, "sortby": sortby},
         )
         categories = Resource.search(
             ["|", ("lang", "=", False), ("lang", "=", lang)]

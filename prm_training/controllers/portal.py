@@ -5,7 +5,6 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.prm_portal.controllers.portal import PrmPortal
 
 
@@ -122,18 +121,13 @@ class PrmTrainingPortal(PrmPortal):
             self._prm_certification_domain(partner)
             + searchbar_filters[filterby]["domain"]
         )
-        pager = portal_pager(
-            url="/my/certifications",
-            url_args={"sortby": sortby, "filterby": filterby},
-            total=PartnerCertification.search_count(domain),
-            page=page,
-            step=self._items_per_page,
-        )
-        certifications = PartnerCertification.search(
+        certifications, pager = self._prm_paged_search(
+            PartnerCertification,
             domain,
-            order=searchbar_sortings[sortby]["order"],
-            limit=self._items_per_page,
-            offset=pager["offset"],
+            "/my/certifications",
+            page,
+            searchbar_sortings[sortby]["order"],
+            url_args={"sortby": sortby, "filterby": filterby},
         )
         states = dict(
             PartnerCertification._fields["state"]._description_selection(request.env)
