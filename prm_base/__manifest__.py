@@ -34,6 +34,7 @@
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
         "views/prm_menus.xml",
     ],
     "demo": [
