@@ -1,76 +1,173 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Normalization of company identifiers shared by the PRM addons."""
+"""Normalized keys identifying a company across records (applications, deal
+registrations, opportunities, customers), shared by the PRM addons so that
+they compare like with like."""
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
-# Free mail providers: their domain says nothing about the company.
+# Free mail providers: an address at one of them says nothing about the company.
 GENERIC_MAIL_DOMAINS = frozenset(
     {
-        "gmail.com",
-        "googlemail.com",
-        "outlook.com",
-        "hotmail.com",
-        "live.com",
-        "msn.com",
-        "yahoo.com",
-        "icloud.com",
-        "me.com",
         "aol.com",
-        "proton.me",
-        "protonmail.com",
+        "bk.ru",
+        "citromail.hu",
+        "free.fr",
+        "freemail.hu",
+        "gmail.com",
         "gmx.com",
         "gmx.de",
-        "web.de",
-        "freemail.hu",
-        "citromail.hu",
-        "mail.ru",
-        "yandex.ru",
-        "ya.ru",
-        "rambler.ru",
-        "bk.ru",
-        "list.ru",
+        "gmx.net",
+        "googlemail.com",
+        "hotmail.com",
+        "icloud.com",
         "inbox.ru",
-        "yahoo.com.my",
-        "orange.fr",
-        "free.fr",
+        "indamail.hu",
         "laposte.net",
         "libero.it",
-        "wp.pl",
+        "list.ru",
+        "live.com",
+        "mail.com",
+        "mail.ru",
+        "me.com",
+        "msn.com",
         "o2.pl",
         "onet.pl",
+        "orange.fr",
+        "outlook.com",
+        "proton.me",
+        "protonmail.com",
+        "rambler.ru",
+        "t-online.de",
+        "web.de",
+        "wp.pl",
+        "ya.ru",
+        "yahoo.co.uk",
+        "yahoo.com",
+        "yahoo.com.my",
+        "yandex.com",
+        "yandex.ru",
+        "ymail.com",
     }
 )
 
+# Legal forms dropped from company names (compared after lowercasing and
+# punctuation removal, so "Sdn. Bhd." becomes the tokens "sdn" and "bhd").
+LEGAL_FORM_TOKENS = frozenset(
+    {
+        # Hungary
+        "kft",
+        "zrt",
+        "nyrt",
+        "bt",
+        "kkt",
+        # German-speaking countries
+        "gmbh",
+        "ag",
+        "kg",
+        "ug",
+        "mbh",
+        # English-speaking countries
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "inc",
+        "corp",
+        "plc",
+        # Malaysia, Singapore
+        "sdn",
+        "bhd",
+        "pte",
+        # Romance languages
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "sl",
+        # Benelux, Nordics
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "as",
+        "aps",
+        # Russia and neighbours
+        "ooo",
+        "оао",
+        "ооо",
+        "зао",
+        "пао",
+        "ао",
+        "ип",
+    }
+)
+
+# Countries whose domestic tax number embeds the EU VAT number: keep the core.
+# Hungary: domestic "12345678-2-42", EU VAT "HU12345678".
+VAT_CORE_LENGTH = {"HU": (11, 8)}
+# VAT prefixes that differ from the ISO country code.
+VAT_PREFIXES = {"GR": "EL"}
+
+_NON_ALNUM = re.compile(r"[^0-9A-Z]")
+_PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
+
 
 def normalize_vat(vat, country_code=None):
-    """Upper-case alphanumeric VAT, without the country prefix.
-
-    ``"HU 12345678-2-41"`` and ``"12345678241"`` give the same key.
-    """
+    """``vat`` upper case, letters and digits only, without the country prefix
+    when it is the one of ``country_code``."""
     if not vat:
         return False
-    key = re.sub(r"[^0-9A-Za-z]", "", vat).upper()
-    if len(key) > 2 and key[:2].isalpha():
-        if not country_code or key[:2] == country_code.upper():
-            key = key[2:]
-    return key or False
+    value = _NON_ALNUM.sub("", vat.upper())
+    code = (country_code or "").upper()
+    if code:
+        for prefix in {code, VAT_PREFIXES.get(code, code)}:
+            if value.startswith(prefix) and len(value) > len(prefix):
+                value = value[len(prefix) :]
+                break
+        domestic_length, core_length = VAT_CORE_LENGTH.get(code, (0, 0))
+        if domestic_length and len(value) == domestic_length and value.isdigit():
+            value = value[:core_length]
+    return value or False
 
 
-def company_domain(email_or_url):
-    """Company domain of an email address or website, ``False`` when generic."""
-    if not email_or_url:
+def _host(website):
+    website = website.strip().lower()
+    if "//" not in website:
+        website = "//" + website
+    try:
+        host = urlsplit(website).hostname or ""
+    except ValueError:
+        return ""
+    return host.strip(".")
+
+
+def normalize_domain(website=None, *emails, generic_domains=GENERIC_MAIL_DOMAINS):
+    """The company's internet domain, from its website or else from the first
+    e-mail address at a non-generic provider; ``False`` when unknown."""
+    candidates = []
+    if website:
+        candidates.append(_host(website))
+    for email in emails:
+        if email and "@" in email:
+            candidates.append(email.rsplit("@", 1)[1].strip().strip(">").lower())
+    for domain in candidates:
+        if domain.startswith("www."):
+            domain = domain[4:]
+        if domain and "." in domain and domain not in generic_domains:
+            return domain
+    return False
+
+
+def normalize_name(name):
+    """Lowercase company name without accents, punctuation and legal forms."""
+    if not name:
         return False
-    value = email_or_url.strip().lower()
-    if "@" in value:
-        domain = value.rsplit("@", 1)[1]
-    else:
-        if "//" not in value:
-            value = "//" + value
-        domain = urlsplit(value).hostname or ""
-    domain = domain.strip(".")
-    if domain.startswith("www."):
-        domain = domain[4:]
-    if not domain or "." not in domain or domain in GENERIC_MAIL_DOMAINS:
-        return False
-    return domain
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    tokens = _PUNCTUATION.sub(" ", text.lower()).split()
+    kept = [token for token in tokens if token not in LEGAL_FORM_TOKENS]
+    return " ".join(kept or tokens) or False
+

@@ -6,170 +6,20 @@ customers, so that the conflict detection compares like with like in SQL.
 """
 
 import logging
-import re
-import unicodedata
-from urllib.parse import urlsplit
 
 import psycopg2
 
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
+from odoo.addons.prm_base.tools import (  # noqa: F401 (re-exported)
+    GENERIC_MAIL_DOMAINS,
+    normalize_domain,
+    normalize_name,
+    normalize_vat,
+)
+
 _logger = logging.getLogger(__name__)
-
-# Free mail providers: an address at one of them says nothing about the company.
-GENERIC_MAIL_DOMAINS = frozenset(
-    {
-        "aol.com",
-        "citromail.hu",
-        "freemail.hu",
-        "gmail.com",
-        "gmx.com",
-        "gmx.de",
-        "gmx.net",
-        "googlemail.com",
-        "hotmail.com",
-        "icloud.com",
-        "inbox.ru",
-        "indamail.hu",
-        "list.ru",
-        "live.com",
-        "mail.com",
-        "mail.ru",
-        "me.com",
-        "msn.com",
-        "outlook.com",
-        "proton.me",
-        "protonmail.com",
-        "rambler.ru",
-        "t-online.de",
-        "web.de",
-        "yahoo.com",
-        "yahoo.co.uk",
-        "yandex.com",
-        "yandex.ru",
-        "ymail.com",
-    }
-)
-
-# Legal forms dropped from company names (compared after lowercasing and
-# punctuation removal, so "Sdn. Bhd." becomes the tokens "sdn" and "bhd").
-LEGAL_FORM_TOKENS = frozenset(
-    {
-        # Hungary
-        "kft",
-        "zrt",
-        "nyrt",
-        "bt",
-        "kkt",
-        # German-speaking countries
-        "gmbh",
-        "ag",
-        "kg",
-        "ug",
-        "mbh",
-        # English-speaking countries
-        "ltd",
-        "limited",
-        "llc",
-        "llp",
-        "inc",
-        "corp",
-        "plc",
-        # Malaysia, Singapore
-        "sdn",
-        "bhd",
-        "pte",
-        # Romance languages
-        "sa",
-        "sas",
-        "sarl",
-        "srl",
-        "spa",
-        "sl",
-        # Benelux, Nordics
-        "bv",
-        "nv",
-        "oy",
-        "ab",
-        "as",
-        "aps",
-        # Russia and neighbours
-        "ooo",
-        "оао",
-        "ооо",
-        "зао",
-        "пао",
-        "ао",
-        "ип",
-    }
-)
-
-# Countries whose domestic tax number embeds the EU VAT number: keep the core.
-# Hungary: domestic "12345678-2-42", EU VAT "HU12345678".
-VAT_CORE_LENGTH = {"HU": (11, 8)}
-# VAT prefixes that differ from the ISO country code.
-VAT_PREFIXES = {"GR": "EL"}
-
-_NON_ALNUM = re.compile(r"[^0-9A-Z]")
-_PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def normalize_vat(vat, country_code=None):
-    """``vat`` upper case, letters and digits only, without the country prefix
-    when it is the one of ``country_code``."""
-    if not vat:
-        return False
-    value = _NON_ALNUM.sub("", vat.upper())
-    code = (country_code or "").upper()
-    if code:
-        for prefix in {code, VAT_PREFIXES.get(code, code)}:
-            if value.startswith(prefix) and len(value) > len(prefix):
-                value = value[len(prefix) :]
-                break
-        domestic_length, core_length = VAT_CORE_LENGTH.get(code, (0, 0))
-        if domestic_length and len(value) == domestic_length and value.isdigit():
-            value = value[:core_length]
-    return value or False
-
-
-def _host(website):
-    website = website.strip().lower()
-    if "//" not in website:
-        website = "//" + website
-    try:
-        host = urlsplit(website).hostname or ""
-    except ValueError:
-        return ""
-    return host.strip(".")
-
-
-def normalize_domain(website=None, *emails, generic_domains=GENERIC_MAIL_DOMAINS):
-    """The company's internet domain, from its website or else from the first
-    e-mail address at a non-generic provider; ``False`` when unknown."""
-    candidates = []
-    if website:
-        candidates.append(_host(website))
-    for email in emails:
-        if email and "@" in email:
-            candidates.append(email.rsplit("@", 1)[1].strip().strip(">").lower())
-    for domain in candidates:
-        if domain.startswith("www."):
-            domain = domain[4:]
-        if domain and "." in domain and domain not in generic_domains:
-            return domain
-    return False
-
-
-def normalize_name(name):
-    """Lowercase company name without accents, punctuation and legal forms."""
-    if not name:
-        return False
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    tokens = _PUNCTUATION.sub(" ", text.lower()).split()
-    kept = [token for token in tokens if token not in LEGAL_FORM_TOKENS]
-    return " ".join(kept or tokens) or False
 
 
 def ensure_trigram_index(env, table, column):

@@ -11,7 +11,7 @@ from odoo.tools import email_normalize
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.prm_base.models.res_partner import PARTNER_TYPES
-from odoo.addons.prm_base.tools import company_domain, normalize_vat
+from odoo.addons.prm_portal.models.prm_application import MEMBER_STATES
 
 # Public application form: at most this many applications per address and hour.
 APPLICATION_RATE_LIMIT = 3
@@ -232,36 +232,25 @@ class PrmPortal(CustomerPortal):
     def _prm_application_duplicate_error(self, values):
         """A clear message when the company applied or joined already."""
         env = request.env
-        country = env["res.country"].sudo().browse(values["country_id"])
-        vat_key = normalize_vat(values["vat"], country.code)
-        domain_key = company_domain(values["contact_email"]) or company_domain(
-            values["website"]
+        probe = (
+            env["prm.application"]
+            .sudo()
+            .new(
+                {
+                    "name": values["name"],
+                    "vat": values["vat"],
+                    "country_id": values["country_id"],
+                    "contact_email": values["contact_email"],
+                    "website": values["website"],
+                }
+            )
         )
-        Application = env["prm.application"].sudo()
-        keys = []
-        if vat_key:
-            keys.append(("vat_key", "=", vat_key))
-        if domain_key:
-            keys.append(("email_domain", "=", domain_key))
-        if keys and Application.search_count(
-            [("state", "=", "new")] + ["|"] * (len(keys) - 1) + keys, limit=1
-        ):
+        if probe.duplicate_application_ids:
             return env._(
                 "An application for this company is already being reviewed; we "
                 "will contact you soon."
             )
-        probe = Application.new(
-            {
-                "name": values["name"],
-                "vat": values["vat"],
-                "country_id": country.id,
-                "contact_email": values["contact_email"],
-                "website": values["website"],
-            }
-        )
-        if probe.duplicate_partner_ids.filtered(
-            lambda p: p.prm_state in ("onboarding", "active", "suspended")
-        ):
+        if probe.duplicate_partner_ids.filtered(lambda p: p.prm_state in MEMBER_STATES):
             return env._(
                 "Your company is already a member of our partner program: ask your "
                 "company's Partner Admin to invite you to the partner portal."

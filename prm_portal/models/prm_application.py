@@ -4,7 +4,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
 from odoo.addons.prm_base.models.res_partner import PARTNER_TYPES
-from odoo.addons.prm_base.tools import company_domain, normalize_vat
+from odoo.addons.prm_base.tools import normalize_domain, normalize_vat
 
 MEMBER_STATES = ("onboarding", "active", "suspended")
 
@@ -78,9 +78,9 @@ class PrmApplication(models.Model):
             application.vat_key = normalize_vat(
                 application.vat, application.country_id.code
             )
-            application.email_domain = company_domain(
-                application.contact_email
-            ) or company_domain(application.website)
+            application.email_domain = normalize_domain(
+                None, application.contact_email
+            ) or normalize_domain(application.website)
 
     @api.depends(
         "vat",
@@ -138,8 +138,8 @@ class PrmApplication(models.Model):
         ):
             return True
         return bool(self.email_domain) and self.email_domain in (
-            company_domain(partner.email),
-            company_domain(partner.website),
+            normalize_domain(None, partner.email),
+            normalize_domain(partner.website),
         )
 
     def _find_matching_applications(self, states=("new",)):

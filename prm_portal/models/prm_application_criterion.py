@@ -2,7 +2,7 @@
 from odoo import fields, models
 
 from odoo.addons.prm_base.models.res_partner import PARTNER_TYPES
-from odoo.addons.prm_base.tools import company_domain
+from odoo.addons.prm_base.tools import normalize_domain
 
 
 class PrmApplicationCriterion(models.Model):
@@ -46,7 +46,7 @@ class PrmApplicationCriterion(models.Model):
         if rule == "has_website":
             return bool(application.website)
         if rule == "business_email":
-            return bool(company_domain(application.contact_email))
+            return bool(normalize_domain(None, application.contact_email))
         if rule == "country":
             return application.country_id in self.country_ids
         if rule == "partner_type":
