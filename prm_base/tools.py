@@ -7,6 +7,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from odoo.tools import SQL
+
 # Free mail providers: an address at one of them says nothing about the company.
 GENERIC_MAIL_DOMAINS = frozenset(
     {
@@ -171,3 +173,53 @@ def normalize_name(name):
     kept = [token for token in tokens if token not in LEGAL_FORM_TOKENS]
     return " ".join(kept or tokens) or False
 
+
+def update_rows(model, values, constants=None):
+    """Write ``{record_id: {field: value}}`` on ``model`` in one UPDATE.
+
+    Every row gives the same stored fields; ``constants`` (``{field: value}``)
+    go to every row. For set-based caches (KPIs, commission entitlements) that
+    no tracking or compute depends on: the ORM cache is invalidated, but no
+    ``write`` side effect runs.
+    """
+    if not values:
+        return
+    constants = constants or {}
+    names = list(next(iter(values.values())))
+    model.flush_model([*names, *constants])
+    fields = [model._fields[name] for name in names]
+
+    def cell(field, value):
+        if field.type == "many2one" and not value:
+            value = None
+        return SQL(f"%s::{field.column_type[1]}", value)
+
+    rows = SQL(", ").join(
+        SQL(
+            "(%s)",
+            SQL(", ").join(
+                [
+                    SQL("%s::int4", record_id),
+                    *(cell(field, row[field.name]) for field in fields),
+                ]
+            ),
+        )
+        for record_id, row in values.items()
+    )
+    assignments = SQL(", ").join(
+        [SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name in names]
+        + [
+            SQL("%s = %s", SQL.identifier(name), value)
+            for name, value in constants.items()
+        ]
+    )
+    model.env.cr.execute(
+        SQL(
+            "UPDATE %s AS t SET %s FROM (VALUES %s) AS v(id, %s) WHERE t.id = v.id",
+            SQL.identifier(model._table),
+            assignments,
+            rows,
+            SQL(", ").join(SQL.identifier(name) for name in names),
+        )
+    )
+    model.invalidate_model([*names, *constants])

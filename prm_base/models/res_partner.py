@@ -9,6 +9,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
+from ..tools import update_rows
+
 PARTNER_TYPES = [
     ("reseller", "Reseller"),
     ("distributor", "Distributor"),
@@ -612,57 +614,23 @@ class ResPartner(models.Model):
 
     def _prm_store_kpis(self, kpis):
         """Write the KPI cache columns of all partners in one statement."""
-        if not kpis:
-            return
-        self.flush_model()
-        currency_id = self.env.company.currency_id.id
-        now = fields.Datetime.now()
-        rows = SQL(", ").join(
-            SQL(
-                "(%s, %s::numeric, %s::int, %s::int, %s::numeric, %s::numeric, "
-                "%s::numeric)",
-                pid,
-                values["revenue_12m"],
-                int(values["won_count"]),
-                int(values["lost_count"]),
-                values["pipeline_value"],
-                values["win_rate"],
-                values["avg_deal_size"],
-            )
-            for pid, values in kpis.items()
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner p
-                   SET prm_revenue_12m = v.revenue,
-                       prm_won_count = v.won,
-                       prm_lost_count = v.lost,
-                       prm_pipeline_value = v.pipeline,
-                       prm_win_rate = v.win_rate,
-                       prm_avg_deal_size = v.avg_deal,
-                       prm_kpi_currency_id = %(currency_id)s,
-                       prm_kpi_date = %(now)s
-                  FROM (VALUES %(rows)s)
-                       AS v(id, revenue, won, lost, pipeline, win_rate, avg_deal)
-                 WHERE p.id = v.id
-                """,
-                rows=rows,
-                currency_id=currency_id,
-                now=now,
-            )
-        )
-        self.invalidate_model(
-            [
-                "prm_revenue_12m",
-                "prm_won_count",
-                "prm_lost_count",
-                "prm_pipeline_value",
-                "prm_win_rate",
-                "prm_avg_deal_size",
-                "prm_kpi_currency_id",
-                "prm_kpi_date",
-            ]
+        update_rows(
+            self.env["res.partner"],
+            {
+                pid: {
+                    "prm_revenue_12m": values["revenue_12m"],
+                    "prm_won_count": int(values["won_count"]),
+                    "prm_lost_count": int(values["lost_count"]),
+                    "prm_pipeline_value": values["pipeline_value"],
+                    "prm_win_rate": values["win_rate"],
+                    "prm_avg_deal_size": values["avg_deal_size"],
+                }
+                for pid, values in kpis.items()
+            },
+            constants={
+                "prm_kpi_currency_id": self.env.company.currency_id.id,
+                "prm_kpi_date": fields.Datetime.now(),
+            },
         )
 
     def action_prm_refresh_kpis(self):

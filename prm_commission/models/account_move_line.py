@@ -2,6 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.prm_base.tools import update_rows
+
 from .prm_commission_plan import period_bounds
 from .prm_commission_rule import DEAL_ORIGINS
 
@@ -67,47 +69,13 @@ class AccountMoveLine(models.Model):
 
     def _prm_commission_store(self, values):
         """Write the entitlements ``{aml_id: {field: value}}`` in one statement."""
-        if not values:
-            return
-        self.flush_model(ENTITLEMENT_FIELDS)
-        rows = SQL(", ").join(
-            SQL(
-                "(%s::int, %s::int, %s::int, %s::varchar, %s::numeric, "
-                "%s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::numeric)",
-                aml_id,
-                vals["prm_commission_partner_id"],
-                vals["prm_commission_rule_id"],
-                vals["prm_commission_deal_origin"],
-                vals["prm_commission_base"],
-                vals["prm_commission_base_company"],
-                vals["prm_commission_raw_company"],
-                vals["prm_commission_rate"],
-                vals["prm_commission_amount"],
-                vals["prm_commission_amount_company"],
-            )
-            for aml_id, vals in values.items()
+        update_rows(
+            self.env["account.move.line"],
+            {
+                aml_id: {name: vals[name] for name in ENTITLEMENT_FIELDS}
+                for aml_id, vals in values.items()
+            },
         )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE account_move_line aml
-                   SET prm_commission_partner_id = v.partner_id,
-                       prm_commission_rule_id = v.rule_id,
-                       prm_commission_deal_origin = v.deal_origin,
-                       prm_commission_base = v.base,
-                       prm_commission_base_company = v.base_company,
-                       prm_commission_raw_company = v.raw_company,
-                       prm_commission_rate = v.rate,
-                       prm_commission_amount = v.amount,
-                       prm_commission_amount_company = v.amount_company
-                  FROM (VALUES %s) AS v(id, partner_id, rule_id, deal_origin, base,
-                       base_company, raw_company, rate, amount, amount_company)
-                 WHERE aml.id = v.id
-                """,
-                rows,
-            )
-        )
-        self.invalidate_model(ENTITLEMENT_FIELDS)
 
     def _prm_commission_clear(self):
         """Forget the entitlements of these lines (invoice back to draft)."""
