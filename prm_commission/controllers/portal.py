@@ -105,14 +105,16 @@ class PrmCommissionPortal(PrmPortal):
         website=True,
     )
     def prm_commission_statement(
-        self, statement_id, access_token=None, report_type=None, download=False, **kw
+        self, statement_id, report_type=None, download=False, **kw
     ):
-        try:
-            statement_sudo = self._document_check_access(
-                "prm.commission.statement", statement_id, access_token=access_token
-            )
-        except (AccessError, MissingError):
+        # Confidential: Partner Admins reach their own statements through
+        # record rules; an access token opens nothing.
+        statement = request.env["prm.commission.statement"]
+        if self._prm_commission_access():
+            statement = self._prm_document_get("prm.commission.statement", statement_id)
+        if not statement:
             return request.redirect("/my")
+        statement_sudo = statement.sudo()
         if report_type in ("html", "pdf", "text"):
             return self._show_report(
                 model=statement_sudo,
@@ -130,7 +132,7 @@ class PrmCommissionPortal(PrmPortal):
             prm_error=kw.get("prm_error"),
         )
         values = self._get_page_view_values(
-            statement_sudo, access_token, values, "my_commissions_history", False
+            statement_sudo, None, values, "my_commissions_history", False
         )
         return request.render("prm_commission.portal_my_commission_statement", values)
 

@@ -2,7 +2,6 @@
 from collections import OrderedDict
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from odoo.addons.prm_portal.controllers.portal import PrmPortal
@@ -170,16 +169,17 @@ class PrmTrainingPortal(PrmPortal):
         auth="user",
         website=True,
     )
-    def prm_portal_certification(self, certification_id, access_token=None, **kw):
-        try:
-            certification_sudo = self._document_check_access(
-                "prm.partner.certification", certification_id, access_token
-            )
-        except (AccessError, MissingError):
+    def prm_portal_certification(self, certification_id, **kw):
+        # Confidential: record rules decide, an access token opens nothing.
+        certification = self._prm_document_get(
+            "prm.partner.certification", certification_id
+        )
+        if not certification:
             return request.redirect("/my")
+        certification_sudo = certification.sudo()
         values = self._get_page_view_values(
             certification_sudo,
-            access_token,
+            None,
             self._prm_layout_values(
                 "prm_certification",
                 prm_breadcrumb=certification_sudo.certification_id.name,
@@ -196,15 +196,14 @@ class PrmTrainingPortal(PrmPortal):
         auth="user",
         website=True,
     )
-    def prm_portal_certificate(
-        self, certification_id, access_token=None, download=False, **kw
-    ):
-        try:
-            certification_sudo = self._document_check_access(
-                "prm.partner.certification", certification_id, access_token
-            )
-        except (AccessError, MissingError):
+    def prm_portal_certificate(self, certification_id, download=False, **kw):
+        # Confidential: record rules decide, an access token opens nothing.
+        certification = self._prm_document_get(
+            "prm.partner.certification", certification_id
+        )
+        if not certification:
             return request.redirect("/my")
+        certification_sudo = certification.sudo()
         if not certification_sudo.user_input_id:
             return request.redirect(certification_sudo.get_portal_url())
         return self._show_report(
