@@ -17,6 +17,7 @@
         "website_crm_partner_assign",
         "sale_crm",
         "account",
+        "board",
     ],
     "data": [
         "security/prm_security.xml",
@@ -34,16 +35,27 @@
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
+        "report/prm_revenue_report_views.xml",
+        "views/prm_pipeline_views.xml",
+        "views/prm_partner_analysis_views.xml",
+        "views/prm_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "views/prm_menus.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/prm_specialization_demo.xml",
         "demo/res_partner_grade_demo.xml",
         "demo/prm_onboarding_template_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/res_partner_my_demo.xml",
         "demo/prm_agreement_demo.xml",
         "demo/prm_activity_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "prm_base/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
 }

@@ -30,6 +30,8 @@
         "wizards/prm_commission_dispute_wizard_views.xml",
         "views/res_partner_grade_views.xml",
         "views/res_partner_views.xml",
+        "views/prm_commission_report_views.xml",
+        "views/prm_dashboard_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/prm_commission_menus.xml",
@@ -38,5 +40,6 @@
     "demo": [
         "demo/prm_commission_plan_demo.xml",
         "demo/prm_commission_invoice_demo.xml",
+        "demo/prm_commission_my_demo.xml",
     ],
 }

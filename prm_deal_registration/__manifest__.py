@@ -27,10 +27,15 @@
         "views/prm_lead_routing_rule_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
+        "views/prm_deal_registration_report_views.xml",
+        "views/prm_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/prm_deal_decision_wizard_views.xml",
         "views/prm_deal_menus.xml",
         "views/prm_deal_portal_templates.xml",
     ],
-    "demo": ["demo/prm_deal_registration_demo.xml"],
+    "demo": [
+        "demo/prm_deal_registration_demo.xml",
+        "demo/prm_deal_registration_my_demo.xml",
+    ],
 }

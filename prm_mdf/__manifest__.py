@@ -26,10 +26,12 @@
         "wizards/prm_mdf_decision_wizard_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/prm_mdf_report_views.xml",
+        "views/prm_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "views/prm_mdf_menus.xml",
         "views/prm_mdf_portal_templates.xml",
     ],
-    "demo": ["demo/prm_mdf_demo.xml"],
+    "demo": ["demo/prm_mdf_demo.xml", "demo/prm_mdf_my_demo.xml"],
     "post_init_hook": "post_init_hook",
 }

@@ -24,6 +24,7 @@
         "views/prm_partner_certification_views.xml",
         "views/res_partner_grade_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/slide_channel_views.xml",
         "views/prm_training_menus.xml",
         "views/prm_training_portal_templates.xml",

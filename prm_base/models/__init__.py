@@ -10,3 +10,4 @@ from . import res_partner
 from . import crm_lead
 from . import sale_order
 from . import account_move
+from . import res_company

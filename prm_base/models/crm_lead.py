@@ -1,10 +1,29 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
     _name = "crm.lead"
     _inherit = ["crm.lead", "prm.attribution.mixin"]
+
+    # Dimensions of the channel partner, stored for the pipeline analysis
+    # (grouping needs stored fields); they follow the partner's changes.
+    prm_channel_grade_id = fields.Many2one(
+        related="prm_channel_partner_id.grade_id",
+        string="Channel Partner Tier",
+        store=True,
+        index="btree_not_null",
+    )
+    prm_channel_partner_type = fields.Selection(
+        related="prm_channel_partner_id.prm_partner_type",
+        string="Channel Partner Type",
+        store=True,
+    )
+    prm_channel_country_id = fields.Many2one(
+        related="prm_channel_partner_id.country_id",
+        string="Channel Partner Country",
+        store=True,
+    )
 
     @api.depends("partner_assigned_id")
     def _compute_prm_channel_partner_id(self):

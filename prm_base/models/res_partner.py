@@ -190,10 +190,166 @@ class ResPartner(models.Model):
         copy=False,
     )
     prm_kpi_date = fields.Datetime(string="KPIs Updated On", readonly=True, copy=False)
+    # Scorecard: live figures, computed set-based for the whole recordset
+    prm_score_currency_id = fields.Many2one(
+        "res.currency",
+        string="Scorecard Currency",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+    )
+    prm_score_revenue_12m = fields.Monetary(
+        string="Revenue, Last 12 Months",
+        currency_field="prm_score_currency_id",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+    )
+    prm_score_revenue_prev_12m = fields.Monetary(
+        string="Revenue, Previous 12 Months",
+        currency_field="prm_score_currency_id",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+    )
+    prm_score_revenue_trend = fields.Float(
+        string="Revenue Trend (%)",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+        help="Change of the attributed revenue of the last 12 months against the "
+        "12 months before; zero when there was no revenue before.",
+    )
+    prm_score_pipeline_value = fields.Monetary(
+        string="Pipeline",
+        currency_field="prm_score_currency_id",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+    )
+    prm_score_won_count = fields.Integer(
+        string="Deals Won, Last 12 Months",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+    )
+    prm_score_win_rate = fields.Float(
+        string="Win Rate, Last 12 Months (%)",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+    )
+    prm_score_avg_deal_size = fields.Monetary(
+        string="Average Won Deal",
+        currency_field="prm_score_currency_id",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+    )
+    prm_score_grade_id = fields.Many2one(
+        related="grade_id", string="Current Tier", groups="prm_base.group_prm_user"
+    )
+    prm_score_next_grade_id = fields.Many2one(
+        "res.partner.grade",
+        string="Next Tier",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+    )
+    prm_score_tier_progress = fields.Float(
+        string="Progress to Next Tier (%)",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+        help="Average progress over the requirements of the next tier.",
+    )
+    prm_score_days_since_join = fields.Integer(
+        string="Days in the Program",
+        compute="_compute_prm_scorecard",
+        groups="prm_base.group_prm_user",
+    )
 
     # ------------------------------------------------------------------
     # Computes and constraints
     # ------------------------------------------------------------------
+
+    @api.depends_context("company")
+    def _compute_prm_scorecard(self):
+        """Scorecard figures of program members, in their KPI currency.
+
+        A constant number of queries whatever the number of partners: the
+        KPIs of all partners at once, one more revenue query for the previous
+        12 months and one search of the tiers.
+        """
+        members = self.filtered(lambda p: p.prm_state and isinstance(p.id, int))
+        today = fields.Date.context_today(self)
+        kpis = members.sudo()._prm_compute_kpis() if members else {}
+        currencies = members._prm_kpi_currencies()
+        date_from = self._prm_kpi_period_start()
+        previous = self._prm_convert_amounts(
+            members._prm_revenue_rows(
+                date_from - relativedelta(years=1), date_from - timedelta(days=1)
+            ),
+            self.env.company.currency_id,
+            today,
+            currencies,
+        )
+        grades = self.env["res.partner.grade"].search([], order="prm_rank, sequence")
+        requirements = {}
+        for partner in self:
+            values = kpis.get(partner.id)
+            if values is None:
+                partner.update(
+                    {
+                        "prm_score_currency_id": self.env.company.currency_id,
+                        "prm_score_revenue_12m": 0.0,
+                        "prm_score_revenue_prev_12m": 0.0,
+                        "prm_score_revenue_trend": 0.0,
+                        "prm_score_pipeline_value": 0.0,
+                        "prm_score_won_count": 0,
+                        "prm_score_win_rate": 0.0,
+                        "prm_score_avg_deal_size": 0.0,
+                        "prm_score_next_grade_id": False,
+                        "prm_score_tier_progress": 0.0,
+                        "prm_score_days_since_join": 0,
+                    }
+                )
+                continue
+            currency = currencies[partner.id]
+            revenue = values["revenue_12m"]
+            before = currency.round(previous.get(partner.id, 0.0))
+            next_grade = next(
+                (g for g in grades if g.prm_rank > partner.grade_id.prm_rank),
+                grades.browse(),
+            )
+            if next_grade and (next_grade, currency) not in requirements:
+                requirements[next_grade, currency] = self._prm_requirements_in(
+                    next_grade._prm_requirements(), currency, today
+                )
+            progress = (
+                self._prm_requirement_progress(
+                    values, requirements[next_grade, currency], currency
+                )
+                if next_grade
+                else []
+            )
+            partner.update(
+                {
+                    "prm_score_currency_id": currency,
+                    "prm_score_revenue_12m": revenue,
+                    "prm_score_revenue_prev_12m": before,
+                    "prm_score_revenue_trend": round(
+                        100.0 * (revenue - before) / abs(before), 1
+                    )
+                    if not currency.is_zero(before)
+                    else 0.0,
+                    "prm_score_pipeline_value": values["pipeline_value"],
+                    "prm_score_won_count": int(values["won_count"]),
+                    "prm_score_win_rate": values["win_rate"],
+                    "prm_score_avg_deal_size": values["avg_deal_size"],
+                    "prm_score_next_grade_id": next_grade,
+                    "prm_score_tier_progress": (
+                        sum(item["percent"] for item in progress) / len(progress)
+                        if progress
+                        else 100.0
+                    ),
+                    "prm_score_days_since_join": (
+                        (today - partner.date_partnership).days
+                        if partner.date_partnership
+                        else 0
+                    ),
+                }
+            )
 
     def _compute_prm_agreement_count(self):
         data = dict(
@@ -471,40 +627,55 @@ class ResPartner(models.Model):
     def _prm_kpi_period_start(self):
         return fields.Date.context_today(self) - relativedelta(years=1)
 
-    def _prm_convert_amounts(self, rows, currency, date):
+    def _prm_kpi_currencies(self):
+        """Currency of the KPIs of each partner: ``{partner_id: currency}``.
+
+        Rule: a partner that belongs to a company (``company_id``) has its KPIs
+        in that company's currency; a partner shared by all companies has them
+        in the currency of the current company (the one running the
+        evaluation, the main company for the scheduled evaluation). The KPIs
+        count what the partner sells in every company: each company's figures
+        (already in that company's currency, converted by accounting at the
+        invoice date) are converted into the KPI currency at the rate of the
+        evaluation date.
+        """
+        default = self.env.company.currency_id
+        return {
+            partner.id: partner.company_id.currency_id or default for partner in self
+        }
+
+    def _prm_convert_amounts(self, rows, currency, date, currencies=None):
         """Sum ``(partner_id, company, amount)`` rows into ``currency``.
 
-        Conversion rates are looked up once per company currency, never per
-        partner.
+        ``currencies`` (``{partner_id: currency}``, see ``_prm_kpi_currencies``)
+        gives each partner its own target currency instead. Conversion rates
+        are looked up once per pair of currencies, never per partner.
         """
         rates = {}
         totals = defaultdict(float)
+        currencies = currencies or {}
         for partner_id, company, amount in rows:
             source = company.currency_id
-            if source not in rates:
-                rates[source] = source._get_conversion_rate(
-                    source, currency, self.env.company, date
+            target = currencies.get(partner_id, currency)
+            if (source, target) not in rates:
+                rates[source, target] = source._get_conversion_rate(
+                    source, target, self.env.company, date
                 )
-            totals[partner_id] += (amount or 0.0) * rates[source]
+            totals[partner_id] += (amount or 0.0) * rates[source, target]
         return totals
 
-    def _prm_compute_kpis(self):
-        """Return ``{partner_id: {kpi_key: value}}`` for the partners in ``self``.
+    def _prm_revenue_rows(self, date_from, date_to):
+        """``(partner_id, company, amount)`` of the attributed revenue of the
+        partners in ``self`` between two dates (included), one row per
+        company, amounts in the company's currency. One query.
 
-        The number of queries does not depend on the number of partners.
-        Extension hook: other addons call ``super()`` and add their own keys,
-        which tier requirements can then refer to (see
-        ``res.partner.grade._prm_requirements``). Amounts are in the current
-        company's currency.
+        Attributed revenue: posted customer invoices minus refunds, untaxed,
+        not excluded from partner revenue, attributed to the partner or
+        (resale) invoiced to it. ``prm.revenue.report`` follows the same
+        definition.
         """
-        currency = self.env.company.currency_id
-        today = fields.Date.context_today(self)
-        date_from = self._prm_kpi_period_start()
-        kpis = {pid: dict.fromkeys(KPI_KEYS, 0.0) for pid in self.ids}
         if not self.ids:
-            return kpis
-        # Attributed revenue: posted customer invoices minus refunds, untaxed,
-        # attributed to the partner or (resale) invoiced to it.
+            return []
         self.env["account.move"].flush_model(
             [
                 "state",
@@ -528,23 +699,42 @@ class ResPartner(models.Model):
                    AND m.move_type IN ('out_invoice', 'out_refund')
                    AND m.prm_revenue_excluded IS NOT TRUE
                    AND m.invoice_date >= %(date_from)s
-                   AND m.invoice_date <= %(today)s
+                   AND m.invoice_date <= %(date_to)s
                    AND (m.prm_channel_partner_id = ANY(%(ids)s)
                         OR (m.prm_channel_partner_id IS NULL
                             AND m.commercial_partner_id = ANY(%(ids)s)))
               GROUP BY 1, 2
                 """,
                 date_from=date_from,
-                today=today,
+                date_to=date_to,
                 ids=self.ids,
             )
         )
         companies = self.env["res.company"].sudo()
-        revenue_rows = [
+        return [
             (pid, companies.browse(company_id), amount)
             for pid, company_id, amount in self.env.cr.fetchall()
         ]
-        revenue = self._prm_convert_amounts(revenue_rows, currency, today)
+
+    def _prm_compute_kpis(self):
+        """Return ``{partner_id: {kpi_key: value}}`` for the partners in ``self``.
+
+        The number of queries does not depend on the number of partners.
+        Extension hook: other addons call ``super()`` and add their own keys,
+        which tier requirements can then refer to (see
+        ``res.partner.grade._prm_requirements``). Amounts are in each
+        partner's KPI currency (see ``_prm_kpi_currencies``).
+        """
+        currency = self.env.company.currency_id
+        today = fields.Date.context_today(self)
+        date_from = self._prm_kpi_period_start()
+        kpis = {pid: dict.fromkeys(KPI_KEYS, 0.0) for pid in self.ids}
+        if not self.ids:
+            return kpis
+        currencies = self._prm_kpi_currencies()
+        revenue = self._prm_convert_amounts(
+            self._prm_revenue_rows(date_from, today), currency, today, currencies
+        )
 
         Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
         base_domain = [
@@ -589,24 +779,27 @@ class ResPartner(models.Model):
             [(p.id, c or self.env.company, a) for p, c, _n, a in won_groups],
             currency,
             today,
+            currencies,
         )
         pipeline = self._prm_convert_amounts(
             [(p.id, c or self.env.company, a) for p, c, a in open_groups],
             currency,
             today,
+            currencies,
         )
         lost_count = {partner.id: count for partner, count in lost_groups}
         for pid, values in kpis.items():
             won = won_count.get(pid, 0)
             lost = lost_count.get(pid, 0)
+            kpi_currency = currencies[pid]
             values.update(
-                revenue_12m=currency.round(revenue.get(pid, 0.0)),
+                revenue_12m=kpi_currency.round(revenue.get(pid, 0.0)),
                 won_count=won,
                 lost_count=lost,
-                won_amount=currency.round(won_amount.get(pid, 0.0)),
-                pipeline_value=currency.round(pipeline.get(pid, 0.0)),
+                won_amount=kpi_currency.round(won_amount.get(pid, 0.0)),
+                pipeline_value=kpi_currency.round(pipeline.get(pid, 0.0)),
                 win_rate=round(100.0 * won / (won + lost), 2) if won + lost else 0.0,
-                avg_deal_size=currency.round(won_amount.get(pid, 0.0) / won)
+                avg_deal_size=kpi_currency.round(won_amount.get(pid, 0.0) / won)
                 if won
                 else 0.0,
             )
@@ -614,10 +807,12 @@ class ResPartner(models.Model):
 
     def _prm_store_kpis(self, kpis):
         """Write the KPI cache columns of all partners in one statement."""
+        currencies = self.browse(list(kpis))._prm_kpi_currencies()
         update_rows(
             self.env["res.partner"],
             {
                 pid: {
+                    "prm_kpi_currency_id": currencies[pid].id,
                     "prm_revenue_12m": values["revenue_12m"],
                     "prm_won_count": int(values["won_count"]),
                     "prm_lost_count": int(values["lost_count"]),
@@ -627,10 +822,7 @@ class ResPartner(models.Model):
                 }
                 for pid, values in kpis.items()
             },
-            constants={
-                "prm_kpi_currency_id": self.env.company.currency_id.id,
-                "prm_kpi_date": fields.Datetime.now(),
-            },
+            constants={"prm_kpi_date": fields.Datetime.now()},
         )
 
     def action_prm_refresh_kpis(self):
@@ -672,13 +864,23 @@ class ResPartner(models.Model):
         Grade = self.env["res.partner.grade"]
         grades = Grade.search([], order="prm_rank desc, sequence, id")
         requirements = {grade.id: grade._prm_requirements() for grade in grades}
+        # each partner is compared in its KPI currency (one conversion of the
+        # requirements per currency)
+        currencies = partners._prm_kpi_currencies()
+        converted = {}
 
         writes = defaultdict(list)  # values to write -> partner ids
         history_vals = []
         bodies = {}
         for partner in partners:
+            currency = currencies[partner.id]
+            if currency not in converted:
+                converted[currency] = {
+                    grade_id: self._prm_requirements_in(reqs, currency, today)
+                    for grade_id, reqs in requirements.items()
+                }
             vals, change = partner._prm_tier_decision(
-                kpis[partner.id], grades, requirements, today
+                kpis[partner.id], grades, converted[currency], today
             )
             if vals:
                 writes[tuple(sorted(vals.items()))].append(partner.id)
@@ -804,16 +1006,46 @@ class ResPartner(models.Model):
     def _prm_tier_progress(self):
         """Requirements of the next tier with the partner's current values.
 
-        Returns ``(next_grade, [{label, target, value, percent, monetary}])``.
+        Returns ``(next_grade, [{label, target, value, percent, monetary}])``,
+        amounts in the partner's KPI currency.
         """
         self.ensure_one()
         next_grade = self._prm_next_tier()
         if not next_grade:
             return next_grade, []
         kpis = self._prm_compute_kpis()[self.id]
-        currency = self.env.company.currency_id
+        currency = self._prm_kpi_currencies()[self.id]
+        requirements = self._prm_requirements_in(
+            next_grade._prm_requirements(),
+            currency,
+            fields.Date.context_today(self),
+        )
+        return next_grade, self._prm_requirement_progress(kpis, requirements, currency)
+
+    @api.model
+    def _prm_requirements_in(self, requirements, currency, date):
+        """Tier ``requirements`` with their monetary targets converted into
+        ``currency``.
+
+        Tiers are shared by all companies: their monetary thresholds are
+        amounts in the currency of the current company (the main company for
+        the scheduled evaluation).
+        """
+        source = self.env.company.currency_id
+        if currency == source:
+            return requirements
+        rate = source._get_conversion_rate(source, currency, self.env.company, date)
+        return [
+            dict(requirement, target=currency.round(requirement["target"] * rate))
+            if requirement.get("monetary")
+            else requirement
+            for requirement in requirements
+        ]
+
+    @api.model
+    def _prm_requirement_progress(self, kpis, requirements, currency):
         progress = []
-        for requirement in next_grade._prm_requirements():
+        for requirement in requirements:
             value = kpis.get(requirement["key"], 0.0)
             target = requirement["target"]
             progress.append(
@@ -827,4 +1059,4 @@ class ResPartner(models.Model):
                     >= 0,
                 )
             )
-        return next_grade, progress
+        return progress

@@ -95,6 +95,8 @@ class PrmCommissionPortal(PrmPortal):
             sortby=sortby,
             searchbar_filters=filters,
             filterby=filterby,
+            prm_message=kw.get("prm_message"),
+            prm_error=kw.get("prm_error"),
         )
         return request.render("prm_commission.portal_my_commissions", values)
 

@@ -51,6 +51,9 @@ DISPUTE_FIELDS = {
     "dispute_resolution",
 }
 
+# longest reason a partner may give for a dispute
+DISPUTE_REASON_LIMIT = 2000
+
 
 class PrmCommissionLine(models.Model):
     _name = "prm.commission.line"
@@ -333,6 +336,10 @@ class PrmCommissionLine(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Tell us why you dispute this line."))
+        if len(reason) > DISPUTE_REASON_LIMIT:
+            raise UserError(
+                self.env._("Keep the reason under %s characters.", DISPUTE_REASON_LIMIT)
+            )
         self._prm_check_disputable()
         line = self.sudo()
         today = fields.Date.context_today(self)

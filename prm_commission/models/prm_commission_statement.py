@@ -294,10 +294,20 @@ class PrmCommissionStatement(models.Model):
                     names=", ".join(not_ready.mapped("name")),
                 )
             )
-        vals_list = [statement._prepare_vendor_bill_vals() for statement in self]
-        bills = self.env["account.move"].create(vals_list)
-        for statement, bill in zip(self, bills, strict=True):
-            statement._prm_write_state({"bill_id": bill.id, "state": "billed"})
+        bills = self.env["account.move"]
+        # each company's bills in its own journals, accounts and currency
+        for company, statements in self.grouped("company_id").items():
+            statements = statements.with_company(company)
+            vals_list = [st._prepare_vendor_bill_vals() for st in statements]
+            company_bills = (
+                self.env["account.move"]
+                .with_company(company)
+                .with_context(default_company_id=company.id)
+                .create(vals_list)
+            )
+            for statement, bill in zip(statements, company_bills, strict=True):
+                statement._prm_write_state({"bill_id": bill.id, "state": "billed"})
+            bills |= company_bills.with_env(self.env)
         return bills
 
     def action_bill_approved(self):

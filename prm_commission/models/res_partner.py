@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import date
 
 from odoo import api, fields, models
@@ -25,11 +26,55 @@ class ResPartner(models.Model):
         compute="_compute_prm_commission_statement_count",
     )
 
+    # Scorecard, in the currency of the current company
+    prm_commission_currency_id = fields.Many2one(
+        "res.currency",
+        string="Commission Currency",
+        compute="_compute_prm_commission_scorecard",
+    )
+    prm_commission_earned_year = fields.Monetary(
+        string="Commissions Earned This Year",
+        currency_field="prm_commission_currency_id",
+        compute="_compute_prm_commission_scorecard",
+    )
+    prm_commission_unpaid = fields.Monetary(
+        string="Commissions Unpaid",
+        currency_field="prm_commission_currency_id",
+        compute="_compute_prm_commission_scorecard",
+        help="Commission lines not paid yet, whatever their date.",
+    )
+
     @api.depends("prm_commission_plan_id", "grade_id.prm_commission_plan_id")
     def _compute_prm_commission_effective_plan_id(self):
         plans = self._prm_commission_plans()
         for partner in self:
             partner.prm_commission_effective_plan_id = plans.get(partner)
+
+    def _compute_prm_commission_scorecard(self):
+        """Commissions earned this year and unpaid in the current company,
+        from one grouped query for all the partners (record rules apply)."""
+        Line = self.env["prm.commission.line"]
+        company = self.env.company
+        start = date(fields.Date.context_today(self).year, 1, 1)
+        earned, unpaid = defaultdict(float), defaultdict(float)
+        partner_ids = [partner_id for partner_id in self._origin.ids if partner_id]
+        if partner_ids and Line.has_access("read"):
+            for partner, state, year, amount in Line._read_group(
+                [("partner_id", "in", partner_ids), ("company_id", "=", company.id)],
+                ["partner_id", "state", "date:year"],
+                ["amount_company:sum"],
+            ):
+                if year and year >= start:
+                    earned[partner.id] += amount
+                if state != "paid":
+                    unpaid[partner.id] += amount
+        currency = company.currency_id
+        for partner in self:
+            partner.prm_commission_currency_id = currency
+            partner.prm_commission_earned_year = currency.round(
+                earned[partner._origin.id]
+            )
+            partner.prm_commission_unpaid = currency.round(unpaid[partner._origin.id])
 
     def _compute_prm_commission_statement_count(self):
         Statement = self.env["prm.commission.statement"]

@@ -4,3 +4,5 @@ from . import test_commission_triggers
 from . import test_commission_statement
 from . import test_commission_performance
 from . import test_commission_portal
+from . import test_analytics
+from . import test_multi_company

@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -16,17 +15,20 @@ MAX_LINES = 10
 NEW_LINES = 3
 MAX_FILES = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
-TEXT_FIELDS = (
-    "customer_name",
-    "customer_vat",
-    "customer_website",
-    "customer_email",
-    "customer_city",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "description",
-)
+# the text fields of the registration form and their longest accepted value
+TEXT_LIMITS = {
+    "customer_name": 200,
+    "customer_vat": 64,
+    "customer_website": 256,
+    "customer_email": 254,
+    "customer_city": 128,
+    "contact_name": 128,
+    "contact_email": 254,
+    "contact_phone": 64,
+    "description": 5000,
+}
+TEXT_FIELDS = tuple(TEXT_LIMITS)
+EXTENSION_REASON_LIMIT = 2000
 
 
 class PrmDealPortal(PrmPortal):
@@ -238,6 +240,7 @@ class PrmDealPortal(PrmPortal):
         if (
             not end_date
             or not reason
+            or len(reason) > EXTENSION_REASON_LIMIT
             or deal.state != "approved"
             or end_date <= deal.protection_end
         ):
@@ -270,31 +273,17 @@ class PrmDealPortal(PrmPortal):
             )
         )
 
-    def _prm_parse_date(self, value):
-        try:
-            return date.fromisoformat((value or "").strip())
-        except ValueError:
-            return None
-
-    def _prm_parse_amount(self, value):
-        value = (value or "").strip().replace(" ", "").replace(",", ".")
-        if not value:
-            return None
-        try:
-            return float(value)
-        except ValueError:
-            return False
-
     def _prm_deal_form_parse(self, post, files):
         """Validate the form: ``(vals, lines, files, errors)``; ``errors``
         maps a form field to a message for the partner."""
         _ = request.env._
         errors = {}
         vals = {name: (post.get(name) or "").strip() or False for name in TEXT_FIELDS}
+        for name, limit in TEXT_LIMITS.items():
+            if vals[name] and len(vals[name]) > limit:
+                errors[name] = _("Keep this under %s characters.", limit)
         if not vals["customer_name"]:
             errors["customer_name"] = _("The customer's company name is required.")
-        elif len(vals["customer_name"]) > 200:
-            errors["customer_name"] = _("The company name is too long.")
         if not (
             vals["customer_vat"] or vals["customer_website"] or vals["customer_email"]
         ):

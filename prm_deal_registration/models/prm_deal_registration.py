@@ -17,6 +17,7 @@ from .customer_keys import (
     normalize_vat,
     trigram_match,
 )
+from .prm_deal_conflict import MIN_NAME_SIMILARITY
 
 STATES = [
     ("draft", "Draft"),
@@ -30,6 +31,8 @@ STATES = [
 ]
 # Registrations a new submission competes with.
 OPEN_STATES = ("submitted", "returned", "approved")
+# States reached through a reviewer's (or the automatic) approval or rejection.
+DECIDED_STATES = ("approved", "rejected", "expired", "won", "lost")
 # States in which the partner edits its registration.
 EDITABLE_STATES = ("draft", "returned")
 # What partners (portal users) may write; everything else goes through actions.
@@ -58,6 +61,7 @@ WORKFLOW_FIELDS = frozenset(
         "state",
         "date_submitted",
         "date_decided",
+        "date_approved",
         "decided_by_id",
         "protection_start",
         "protection_end",
@@ -93,6 +97,9 @@ class PrmDealRegistration(models.Model):
         "res.currency",
         required=True,
         default=lambda self: self.env.company.currency_id,
+    )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -170,6 +177,14 @@ class PrmDealRegistration(models.Model):
         tracking=True,
         help="Total of the product lines, or the amount given when there are none.",
     )
+    expected_revenue_company = fields.Monetary(
+        string="Expected Revenue (Company Currency)",
+        currency_field="company_currency_id",
+        compute="_compute_expected_revenue_company",
+        store=True,
+        help="Expected revenue converted to the company currency at the rate of "
+        "the submission date (of the creation date for drafts).",
+    )
     date_expected_close = fields.Date(string="Expected Closing", tracking=True)
     description = fields.Text(string="Deal Description")
     # Workflow
@@ -184,8 +199,25 @@ class PrmDealRegistration(models.Model):
     )
     date_submitted = fields.Datetime(string="Submitted On", readonly=True, copy=False)
     date_decided = fields.Datetime(string="Decided On", readonly=True, copy=False)
+    date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
     decided_by_id = fields.Many2one(
         "res.users", string="Decided By", readonly=True, copy=False
+    )
+    decision_hours = fields.Float(
+        string="Hours to Decision",
+        compute="_compute_decision_time",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Time from the submission to the approval or rejection.",
+    )
+    decision_days = fields.Float(
+        string="Days to Decision",
+        compute="_compute_decision_time",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Time from the submission to the approval or rejection.",
     )
     auto_approved = fields.Boolean(readonly=True, copy=False)
     decision_note = fields.Text(
@@ -332,6 +364,37 @@ class PrmDealRegistration(models.Model):
                 )
             else:
                 registration.expected_revenue = registration.expected_revenue
+
+    @api.depends(
+        "expected_revenue", "currency_id", "company_id", "date_submitted", "create_date"
+    )
+    def _compute_expected_revenue_company(self):
+        today = fields.Date.context_today(self)
+        for registration in self:
+            company = registration.company_id or self.env.company
+            currency = registration.currency_id or company.currency_id
+            date = registration.date_submitted or registration.create_date
+            registration.expected_revenue_company = currency._convert(
+                registration.expected_revenue,
+                company.currency_id,
+                company,
+                fields.Date.to_date(date) if date else today,
+            )
+
+    @api.depends("state", "date_submitted", "date_decided")
+    def _compute_decision_time(self):
+        for registration in self:
+            start = registration.date_submitted
+            end = registration.date_decided
+            if registration.state in DECIDED_STATES and start and end and end >= start:
+                hours = (end - start).total_seconds() / 3600.0
+                # the fields' digits round once; rounding here first would
+                # round twice (265.947 -> 265.95 -> 266.0)
+                registration.decision_hours = hours
+                registration.decision_days = hours / 24.0
+            else:
+                registration.decision_hours = 0.0
+                registration.decision_days = 0.0
 
     @api.depends("conflict_ids.score", "conflict_ids.is_blocking")
     def _compute_conflict_score(self):
@@ -755,9 +818,8 @@ class PrmDealRegistration(models.Model):
         )
         registrations = {registration.id: registration for registration in self}
         vals_list = []
-        for match_type, query in self._prm_conflict_queries().items():
-            self.env.cr.execute(query)
-            for row in self.env.cr.fetchall():
+        for match_type, rows in self._prm_conflict_rows():
+            for row in rows:
                 registration = registrations[row[0]]
                 vals = Conflict._prm_conflict_vals(
                     registration,
@@ -773,6 +835,37 @@ class PrmDealRegistration(models.Model):
                 if vals:
                     vals_list.append(vals)
         return Conflict.create(vals_list)
+
+    def _prm_conflict_rows(self):
+        """``[(match_type, rows)]`` of the conflict queries.
+
+        The trigram index only hands out names similar enough to be scored:
+        for these queries, the transaction's ``pg_trgm`` threshold (0.3 by
+        default) is raised to ``MIN_NAME_SIMILARITY``, then put back.
+        """
+        cr = self.env.cr
+        trigram = self.env.registry.has_trigram
+        if trigram:
+            cr.execute(
+                SQL(
+                    "SELECT current_setting('pg_trgm.similarity_threshold', true), "
+                    "set_config('pg_trgm.similarity_threshold', %s, true)",
+                    str(MIN_NAME_SIMILARITY),
+                )
+            )
+            previous = cr.fetchone()[0] or "0.3"
+        results = []
+        for match_type, query in self._prm_conflict_queries().items():
+            cr.execute(query)
+            results.append((match_type, cr.fetchall()))
+        if trigram:
+            cr.execute(
+                SQL(
+                    "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                    previous,
+                )
+            )
+        return results
 
     def action_check_conflicts(self):
         """Reviewers: score the registrations again, as of now."""
@@ -915,6 +1008,7 @@ class PrmDealRegistration(models.Model):
                     "protection_end": today + timedelta(days=days),
                     "reminder_sent": False,
                     "date_decided": now,
+                    "date_approved": now,
                     "decided_by_id": self.env.user.id,
                     "auto_approved": automatic,
                     "decision_note": False,

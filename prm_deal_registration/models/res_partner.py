@@ -8,6 +8,7 @@ from .customer_keys import (
     normalize_name,
     normalize_vat,
 )
+from .prm_deal_registration import OPEN_STATES
 
 
 class ResPartner(models.Model):
@@ -18,6 +19,19 @@ class ResPartner(models.Model):
     )
     prm_registration_count = fields.Integer(
         string="Registrations", compute="_compute_prm_registration_count"
+    )
+    # Scorecard
+    prm_registration_open_count = fields.Integer(
+        string="Open Registrations", compute="_compute_prm_registration_scorecard"
+    )
+    prm_registration_won_count = fields.Integer(
+        string="Won Registrations", compute="_compute_prm_registration_scorecard"
+    )
+    prm_registration_win_rate = fields.Float(
+        string="Registration Win Rate (%)",
+        compute="_compute_prm_registration_scorecard",
+        digits=(16, 1),
+        help="Won registrations among the won and lost ones.",
     )
     prm_lead_offer_ids = fields.One2many(
         "prm.lead.offer", "partner_id", string="Lead Offers"
@@ -73,6 +87,30 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.prm_registration_count = data.get(partner, 0)
+
+    def _compute_prm_registration_scorecard(self):
+        """Open and won registrations and win rate, from one grouped query
+        for all the partners (record rules apply)."""
+        Registration = self.env["prm.deal.registration"]
+        counts = {}
+        if Registration.has_access("read") and self._origin.ids:
+            for partner, state, count in Registration._read_group(
+                [("partner_id", "in", self._origin.ids)],
+                ["partner_id", "state"],
+                ["__count"],
+            ):
+                counts[partner.id, state] = count
+        for partner in self:
+            partner_id = partner._origin.id
+            won = counts.get((partner_id, "won"), 0)
+            lost = counts.get((partner_id, "lost"), 0)
+            partner.prm_registration_open_count = sum(
+                counts.get((partner_id, state), 0) for state in OPEN_STATES
+            )
+            partner.prm_registration_won_count = won
+            partner.prm_registration_win_rate = (
+                round(100.0 * won / (won + lost), 1) if won + lost else 0.0
+            )
 
     def action_prm_view_registrations(self):
         self.ensure_one()

@@ -5,3 +5,5 @@ from . import test_protection
 from . import test_concurrency
 from . import test_lead_routing
 from . import test_portal
+from . import test_analytics
+from . import test_multi_company

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-from datetime import date
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -181,6 +180,9 @@ class PrmMdfPortal(PrmPortal):
             )
             and request.env["prm.mdf.claim"].has_access("create")
         )
+        if claim_errors and not can_claim:
+            # the claim form is not shown: say why the claim was refused
+            values.setdefault("prm_error", " ".join(claim_errors.values()))
         values = self._prm_layout_values(
             "prm_fund_request",
             prm_breadcrumb=fund_request.name,
@@ -289,21 +291,6 @@ class PrmMdfPortal(PrmPortal):
     # Request form (new, edit)
     # ------------------------------------------------------------------
 
-    def _prm_parse_date(self, value):
-        try:
-            return date.fromisoformat((value or "").strip())
-        except ValueError:
-            return None
-
-    def _prm_parse_amount(self, value):
-        value = (value or "").strip().replace(" ", "").replace(",", ".")
-        if not value:
-            return None
-        try:
-            return float(value)
-        except ValueError:
-            return False
-
     def _prm_mdf_currencies(self):
         return request.env["res.currency"].search([], order="name")
 
@@ -349,10 +336,10 @@ class PrmMdfPortal(PrmPortal):
             errors["amount_requested"] = _("Enter the amount you request.")
         elif currency:
             vals["amount_requested"] = currency.round(amount)
-        leads = (post.get("expected_leads") or "").strip()
-        if leads and not leads.isdigit():
+        leads = self._prm_parse_count(post.get("expected_leads"))
+        if leads is False:
             errors["expected_leads"] = _("Enter a whole number of leads.")
-        vals["expected_leads"] = int(leads) if leads.isdigit() else 0
+        vals["expected_leads"] = leads or 0
         revenue = self._prm_parse_amount(post.get("expected_revenue"))
         if revenue is False or (revenue or 0.0) < 0:
             errors["expected_revenue"] = _("Enter the revenue you expect, or nothing.")

@@ -148,13 +148,24 @@ class PrmMdfClaim(models.Model):
     # Computes and constraints
     # ------------------------------------------------------------------
 
-    @api.depends("amount", "request_id.currency_rate")
+    @api.depends(
+        "amount",
+        "request_id.currency_rate",
+        "move_id.state",
+        "move_id.amount_untaxed_signed",
+    )
     def _compute_amount_company(self):
+        """At the request's rate until the claim is billed; then what the
+        bill (or credit note) costs the company, at the rate of its date."""
         for claim in self:
             currency = claim.company_id.currency_id or self.env.company.currency_id
-            claim.amount_company = currency.round(
-                claim.amount * claim.request_id.currency_rate
-            )
+            move = claim.move_id
+            if move and move.state != "cancel":
+                claim.amount_company = currency.round(abs(move.amount_untaxed_signed))
+            else:
+                claim.amount_company = currency.round(
+                    claim.amount * claim.request_id.currency_rate
+                )
 
     @api.depends("move_id.payment_state", "move_id.state")
     def _compute_state(self):
@@ -431,7 +442,8 @@ class PrmMdfClaim(models.Model):
         return {str(account.id): 100.0} if account else False
 
     def _prepare_move_line_vals(self):
-        """The line paying the claim, in company currency."""
+        """The line paying the claim, in the currency of the claim: the
+        accounting converts it at the rate of the bill date."""
         self.ensure_one()
         request = self.request_id
         return {
@@ -442,7 +454,7 @@ class PrmMdfClaim(models.Model):
                 request=request.name,
             ),
             "quantity": 1.0,
-            "price_unit": self.amount_company,
+            "price_unit": self.currency_id.round(self.amount),
             "account_id": self.company_id._prm_mdf_expense_account().id,
             "analytic_distribution": self._prm_analytic_distribution(),
             "tax_ids": [Command.set([])],
@@ -454,7 +466,7 @@ class PrmMdfClaim(models.Model):
             "move_type": move_type,
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
-            "currency_id": self.company_currency_id.id,
+            "currency_id": self.currency_id.id,
             "invoice_date": fields.Date.context_today(self),
             "ref": self.name,
             "invoice_origin": self.request_id.name,

@@ -283,9 +283,12 @@ class PrmMdfRequest(models.Model):
     @api.depends("partner_id", "company_id")
     def _compute_currency_id(self):
         for request in self:
+            company = request.company_id or self.env.company
             request.currency_id = (
                 request.currency_id
-                or request.partner_id.sudo().property_product_pricelist.currency_id
+                or request.partner_id.sudo()
+                .with_company(company)
+                .property_product_pricelist.currency_id
                 or request.company_id.currency_id
                 or self.env.company.currency_id
             )

@@ -1,6 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.tools import format_amount
+
+from .prm_mdf_allocation import BALANCE_KEYS
 
 
 class ResPartner(models.Model):
@@ -12,6 +16,55 @@ class ResPartner(models.Model):
     prm_mdf_request_count = fields.Integer(
         string="Fund Requests", compute="_compute_prm_mdf_request_count"
     )
+
+    # Scorecard: the partner's funds in the open periods of the current company
+    prm_mdf_currency_id = fields.Many2one(
+        "res.currency", string="Funds Currency", compute="_compute_prm_mdf_scorecard"
+    )
+    prm_mdf_amount_allocated = fields.Monetary(
+        string="Funds Allocated",
+        currency_field="prm_mdf_currency_id",
+        compute="_compute_prm_mdf_scorecard",
+    )
+    prm_mdf_amount_remaining = fields.Monetary(
+        string="Funds Remaining",
+        currency_field="prm_mdf_currency_id",
+        compute="_compute_prm_mdf_scorecard",
+    )
+    prm_mdf_amount_paid = fields.Monetary(
+        string="Funds Paid",
+        currency_field="prm_mdf_currency_id",
+        compute="_compute_prm_mdf_scorecard",
+    )
+
+    def _compute_prm_mdf_scorecard(self):
+        """Allocated, remaining and paid funds of the open periods of the
+        current company, for all the partners at once: one search and the
+        allocations' grouped balance queries (record rules apply)."""
+        company = self.env.company
+        Allocation = self.env["prm.mdf.allocation"]
+        totals = defaultdict(lambda: dict.fromkeys(BALANCE_KEYS, 0.0))
+        partner_ids = [partner_id for partner_id in self._origin.ids if partner_id]
+        if partner_ids and Allocation.has_access("read"):
+            allocations = Allocation.search(
+                [
+                    ("partner_id", "in", partner_ids),
+                    ("company_id", "=", company.id),
+                    ("period_id.state", "=", "open"),
+                ]
+            )
+            balances = allocations._prm_balances()
+            for allocation in allocations:
+                values = totals[allocation.partner_id.id]
+                for key, amount in balances[allocation.id].items():
+                    values[key] += amount
+        currency = company.currency_id
+        for partner in self:
+            values = totals[partner._origin.id]
+            partner.prm_mdf_currency_id = currency
+            partner.prm_mdf_amount_allocated = currency.round(values["allocated"])
+            partner.prm_mdf_amount_remaining = currency.round(values["remaining"])
+            partner.prm_mdf_amount_paid = currency.round(values["paid"])
 
     def _compute_prm_mdf_request_count(self):
         Request = self.env["prm.mdf.request"]

@@ -6,3 +6,5 @@ from . import test_roi
 from . import test_security
 from . import test_concurrency
 from . import test_portal
+from . import test_analytics
+from . import test_multi_company

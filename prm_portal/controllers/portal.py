@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import quote
 
 from odoo import fields, http
@@ -27,11 +28,16 @@ FIELD_MAX_LENGTH = {
     "contact_function": 128,
     "message": 5000,
 }
+# An amount typed in a portal form above this is a typing error.
+MAX_PORTAL_AMOUNT = 1e12
 WEBSITE_RE = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
 
 
 class PrmPortal(CustomerPortal):
     """The partner-facing shell: feature addons subclass it for their pages."""
+
+    # rows per page of the program's lists (Odoo's portal default is 80)
+    _items_per_page = 20
 
     # ------------------------------------------------------------------
     # Helpers shared by every PRM portal page
@@ -77,6 +83,42 @@ class PrmPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.env[model_name]
         return request.env[model_name].browse(record_id)
+
+    # ------------------------------------------------------------------
+    # Parsing of typed values, shared by the forms of every feature addon
+    # ------------------------------------------------------------------
+
+    def _prm_parse_date(self, value):
+        """A date typed as YYYY-MM-DD, or ``None``."""
+        try:
+            return date.fromisoformat((value or "").strip())
+        except (TypeError, ValueError):
+            return None
+
+    def _prm_parse_amount(self, value):
+        """``None`` for an empty field, ``False`` for what is not a finite
+        amount within reason (text, NaN, infinity, 1e308), else the float."""
+        value = (value or "").strip().replace(" ", "").replace(",", ".")
+        if not value:
+            return None
+        try:
+            amount = float(value)
+        except ValueError:
+            return False
+        if not math.isfinite(amount) or abs(amount) > MAX_PORTAL_AMOUNT:
+            return False
+        return amount
+
+    def _prm_parse_count(self, value, maximum=1_000_000):
+        """``None`` for an empty field, ``False`` for what is not a whole
+        number from 0 to ``maximum``, else the integer."""
+        value = (value or "").strip()
+        if not value:
+            return None
+        if not value.isdecimal() or len(value) > len(str(maximum)):
+            return False
+        number = int(value)
+        return number if number <= maximum else False
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -486,7 +528,7 @@ class PrmPortal(CustomerPortal):
         name, email = name.strip(), (email_normalize(email) or "")
         if not name or len(name) > 128:
             return self._prm_users_redirect(error=env._("Enter the person's name."))
-        if not email:
+        if not email or len(email) > FIELD_MAX_LENGTH["contact_email"]:
             return self._prm_users_redirect(error=env._("Enter a valid email address."))
         if role not in ("admin", "member"):
             return self._prm_users_redirect(error=env._("Choose a role."))

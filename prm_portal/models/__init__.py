@@ -8,3 +8,8 @@ from . import prm_announcement
 from . import prm_tier_history
 from . import res_partner
 from . import res_users
+from . import survey_survey
+from . import survey_user_input
+from . import prm_nps_response
+from . import res_config_settings
+from . import ir_http

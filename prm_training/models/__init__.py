@@ -7,3 +7,4 @@ from . import res_partner
 from . import res_partner_grade
 from . import slide_channel
 from . import survey_user_input
+from . import res_config_settings

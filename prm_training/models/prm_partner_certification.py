@@ -61,6 +61,12 @@ class PrmPartnerCertification(models.Model):
         string="Partner Type",
         store=True,
     )
+    country_id = fields.Many2one(
+        "res.country",
+        string="Country",
+        related="commercial_partner_id.country_id",
+        store=True,
+    )
     certification_id = fields.Many2one(
         "prm.certification",
         string="Certification",

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import fields, models
 
 
@@ -10,6 +12,31 @@ class ResPartner(models.Model):
         compute="_compute_prm_certification_count",
         help="Valid certifications of the person, or of the company's people.",
     )
+
+    prm_certified_people_count = fields.Integer(
+        string="People Certified",
+        compute="_compute_prm_certified_people_count",
+        help="People of the partner holding at least one valid certification.",
+    )
+
+    def _compute_prm_certified_people_count(self):
+        """One ``_read_group`` for the whole recordset."""
+        PartnerCertification = self.env["prm.partner.certification"]
+        if not PartnerCertification.has_access("read"):
+            self.prm_certified_people_count = 0
+            return
+        people = dict(
+            PartnerCertification._read_group(
+                [
+                    ("commercial_partner_id", "in", self.ids),
+                    *PartnerCertification._prm_valid_domain(),
+                ],
+                ["commercial_partner_id"],
+                ["partner_id:count_distinct"],
+            )
+        )
+        for partner in self:
+            partner.prm_certified_people_count = people.get(partner, 0)
 
     def _compute_prm_certification_count(self):
         PartnerCertification = self.env["prm.partner.certification"]
@@ -94,6 +121,73 @@ class ResPartner(models.Model):
         for partner, certification, count in groups:
             kpis[partner.id][keys[certification.id]] = count
         return kpis
+
+    # ------------------------------------------------------------------
+    # Churn risk: expiring and expired certifications
+    # ------------------------------------------------------------------
+
+    def _prm_churn_signals(self):
+        """Add the certifications that expire soon or expired recently (and
+        were not renewed). Two ``_read_group`` whatever the number of
+        partners."""
+        signals = super()._prm_churn_signals()
+        if not self.ids:
+            return signals
+        days = max(self._prm_churn_param("churn_certification_days", 30), 1)
+        period = max(self._prm_churn_param("churn_period_days", 90), 1)
+        today = fields.Date.context_today(self)
+        soon = today + timedelta(days=days)
+        expired_since = today - timedelta(days=period)
+        PartnerCertification = self.env["prm.partner.certification"].sudo()
+        partners = [("commercial_partner_id", "in", self.ids)]
+        expiring = {
+            partner.id: count
+            for partner, count in PartnerCertification._read_group(
+                [*partners, ("expiry_date", ">=", today), ("expiry_date", "<=", soon)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        }
+        expired = {
+            partner.id: count
+            for partner, count in PartnerCertification._read_group(
+                [
+                    *partners,
+                    ("expiry_date", ">=", expired_since),
+                    ("expiry_date", "<", today),
+                ],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        }
+        for partner_id, count in expiring.items():
+            if count == 1:
+                message = self.env._(
+                    "1 certification expires within %(days)s days.", days=days
+                )
+            else:
+                message = self.env._(
+                    "%(count)s certifications expire within %(days)s days.",
+                    count=count,
+                    days=days,
+                )
+            signals[partner_id].append((min(20, 5 * count), message))
+        for partner_id, count in expired.items():
+            if count == 1:
+                message = self.env._(
+                    "1 certification expired in the last %(days)s days without "
+                    "renewal.",
+                    days=period,
+                )
+            else:
+                message = self.env._(
+                    "%(count)s certifications expired in the last %(days)s days "
+                    "without renewal.",
+                    count=count,
+                    days=period,
+                )
+            signals[partner_id].append((min(25, 10 * count), message))
+        return signals
 
     # ------------------------------------------------------------------
     # Partner portal

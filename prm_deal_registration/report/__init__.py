@@ -1,0 +1,1 @@
+from . import prm_deal_registration_report

@@ -1,0 +1,1 @@
+from . import prm_mdf_report
