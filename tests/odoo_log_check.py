@@ -5,11 +5,13 @@
         Print a short progress view of LOGFILE while process PID runs; stop
         PID (and the browsers it started) when it does not exit after logging
         its test results, or after SECONDS.
-    odoo_log_check.py check [--allowlist FILE] [--summary FILE] LOGFILE
+    odoo_log_check.py check [--allowlist FILE] [--summary FILE] [--no-tests] LOGFILE
         Print the results per test suite and every offending line; exit 1 on any
         failure. Offending: a record at level WARNING, ERROR or CRITICAL that the
         allow-list does not excuse, or a missing test result line (Odoo stopped
         before it ran the tests). --summary writes `passed=N` and `failed=N`.
+        --no-tests judges the log of a run without tests (install, update,
+        uninstall): only the offending records count.
 
 Odoo log records look like
 ``2025-01-31 12:00:00,123 4242 WARNING prm_test odoo.models: message``; the
@@ -148,7 +150,7 @@ class Report:
         return max(self.tests - self.failures - self.errors, 0)
 
 
-def analyse(lines, allowlist=()):
+def analyse(lines, allowlist=(), expect_tests=True):
     report = Report()
     for record in parse_records(lines):
         result = RESULT_RE.search(record.message)
@@ -186,6 +188,8 @@ def analyse(lines, allowlist=()):
         if any(regex.search(record.key) for regex in allowlist):
             continue
         report.offending.append((record, f"{record.level} line"))
+    if not expect_tests:
+        return report
     if not report.result_lines:
         report.offending.append(
             (
@@ -398,6 +402,9 @@ def main(argv=None):
     check_cmd = commands.add_parser("check", help="judge a finished run")
     check_cmd.add_argument("--allowlist")
     check_cmd.add_argument("--summary", help="write passed=N and failed=N here")
+    check_cmd.add_argument(
+        "--no-tests", action="store_true", help="the run had no tests to report"
+    )
     check_cmd.add_argument("logfile")
     args = parser.parse_args(argv)
 
@@ -407,7 +414,7 @@ def main(argv=None):
     allowlist = load_allowlist(args.allowlist)
     try:
         with open(args.logfile, encoding="utf-8", errors="replace") as handle:
-            report = analyse(handle, allowlist)
+            report = analyse(handle, allowlist, expect_tests=not args.no_tests)
     except FileNotFoundError:
         report = analyse([], allowlist)
     print_report(report, args.logfile)

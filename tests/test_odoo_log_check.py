@@ -133,6 +133,14 @@ def test_zero_tests_fails():
     ]
 
 
+def test_run_without_tests():
+    clean = log(INSTALL[0])
+    assert odoo_log_check.analyse(clean, expect_tests=False).failed == 0
+    assert odoo_log_check.analyse(clean).failed == 1
+    dirty = log(INSTALL[0], WARNING_RECORD)
+    assert odoo_log_check.analyse(dirty, expect_tests=False).failed == 1
+
+
 def test_load_allowlist(tmp_path):
     path = tmp_path / "allow.txt"
     path.write_text("# odoo.foo: harmless because ...\n\n^WARNING odoo\\.foo: x\n")
