@@ -5,7 +5,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
@@ -60,6 +60,25 @@ OVERRIDE_FIELDS = {
     "prm_tier_override_until",
 }
 
+
+def _sets_something(value):
+    """Whether a value of ``create`` sets something: not empty, and for a
+    many2many not only commands that link nothing (``Command.set([])``)."""
+    if not value:
+        return False
+    if isinstance(value, list) and all(
+        isinstance(command, (list, tuple))
+        and command
+        and (
+            command[0] == Command.CLEAR
+            or (command[0] == Command.SET and len(command) > 2 and not command[2])
+        )
+        for command in value
+    ):
+        return False
+    return True
+
+
 PENDING_CLEAR_VALS = {"prm_downgrade_since": False, "prm_downgrade_grade_id": False}
 OVERRIDE_CLEAR_VALS = dict.fromkeys(sorted(OVERRIDE_FIELDS), False)
 
@@ -77,8 +96,10 @@ KPI_KEYS = (
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Program data is not copied: a duplicated company is no member, and
+    # whoever duplicates it needs no partner program rights.
     prm_partner_type = fields.Selection(
-        PARTNER_TYPES, string="Partner Type", tracking=True, index=True
+        PARTNER_TYPES, string="Partner Type", tracking=True, index=True, copy=False
     )
     prm_state = fields.Selection(
         PROGRAM_STATES,
@@ -95,6 +116,7 @@ class ResPartner(models.Model):
         tracking=True,
         index="btree_not_null",
         domain=[("share", "=", False)],
+        copy=False,
     )
     prm_territory_country_ids = fields.Many2many(
         "res.country",
@@ -102,6 +124,7 @@ class ResPartner(models.Model):
         "partner_id",
         "country_id",
         string="Territory Countries",
+        copy=False,
     )
     prm_territory_state_ids = fields.Many2many(
         "res.country.state",
@@ -109,6 +132,7 @@ class ResPartner(models.Model):
         "partner_id",
         "state_id",
         string="Territory States",
+        copy=False,
     )
     prm_specialization_ids = fields.Many2many(
         "prm.specialization",
@@ -116,6 +140,7 @@ class ResPartner(models.Model):
         "partner_id",
         "specialization_id",
         string="Specializations",
+        copy=False,
     )
     prm_agreement_ids = fields.One2many(
         "prm.agreement", "partner_id", string="Agreements"
@@ -463,7 +488,7 @@ class ResPartner(models.Model):
                 # contacts created inside a program partner's form are no members
                 vals.setdefault("prm_state", False)
             self.browse()._prm_check_program_write(
-                {key: value for key, value in vals.items() if value}
+                {key: value for key, value in vals.items() if _sets_something(value)}
             )
             if (
                 vals.get("prm_state")

@@ -65,6 +65,18 @@ class TestSecurity(PrmCommon):
         # ordinary contact edits stay possible
         self.partner_a.with_user(self.user_sales).write({"phone": "+36 1 234 5678"})
 
+    def test_salesman_duplicates_partners(self):
+        """Duplicating a company copies none of its program data, so anyone
+        who may create contacts may duplicate a member or a non-member."""
+        self.partner_a.prm_territory_country_ids = self.env.ref("base.hu")
+        copy = self.partner_a.with_user(self.user_sales).copy()
+        self.assertFalse(copy.prm_state)
+        self.assertFalse(copy.prm_partner_type)
+        self.assertFalse(copy.prm_channel_manager_id)
+        self.assertFalse(copy.prm_territory_country_ids)
+        plain = self.env["res.partner"].create({"name": "Plain Customer"})
+        self.assertTrue(plain.with_user(self.user_sales).copy())
+
     def test_evaluation_button_respects_management(self):
         self._invoice(self.partner_b, 2000.0)
         with self.assertRaises(AccessError):

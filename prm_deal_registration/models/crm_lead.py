@@ -25,8 +25,13 @@ class CrmLead(models.Model):
     prm_registration_count = fields.Integer(
         string="Registrations", compute="_compute_prm_registration_count"
     )
+    # the channel team's: salespeople without partner program rights open and
+    # win leads without reading the offers
     prm_offer_ids = fields.One2many(
-        "prm.lead.offer", "lead_id", string="Partner Offers"
+        "prm.lead.offer",
+        "lead_id",
+        string="Partner Offers",
+        groups="prm_base.group_prm_user",
     )
     prm_routing_state = fields.Selection(
         [
@@ -139,7 +144,9 @@ class CrmLead(models.Model):
             lambda lead: (
                 lead.active
                 and not lead.partner_assigned_id
-                and not lead.prm_offer_ids.filtered(lambda o: o.state == "offered")
+                and not lead.sudo().prm_offer_ids.filtered(
+                    lambda o: o.state == "offered"
+                )
             )
         )
         leads.sudo()._prm_route()

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import DealCommon
 
@@ -70,6 +70,21 @@ class TestLeadRouting(DealCommon):
 
     def _offer(self, lead):
         return lead.prm_offer_ids.filtered(lambda o: o.state == "offered")
+
+    def test_salesman_opens_and_wins_an_offered_lead(self):
+        """Salespeople without partner program rights work on routed leads:
+        the offers are the channel team's, left out of their form."""
+        lead = self._lead(user_id=self.user_sales.id)
+        lead.action_prm_route()
+        self.assertTrue(lead.prm_offer_ids)
+        lead_as_sales = lead.with_user(self.user_sales)
+        form = Form(lead_as_sales)
+        form.name = "ERP project (won)"
+        form.save()
+        lead_as_sales.action_set_won()
+        self.assertEqual(lead.stage_id, self.stage_won)
+        with self.assertRaises(AccessError):
+            lead_as_sales.read(["prm_offer_ids"])
 
     def test_ranking(self):
         lead = self._lead(state=self.pest)
