@@ -2,7 +2,16 @@
 from collections import defaultdict
 
 from odoo import fields, models
+from odoo.tools import SQL
 
+from .account_move_line import (
+    EntitlementRow,
+    ReleaseRow,
+    commission_entitlement,
+    commission_line_vals,
+    currency_rounder,
+    rule_terms,
+)
 from .prm_commission_plan import period_bounds
 
 COMMISSION_MOVE_TYPES = ("out_invoice", "out_refund")
@@ -157,9 +166,52 @@ class AccountMove(models.Model):
         return "referral"
 
     def _prm_commission_deal_origins(self):
-        """``{move_id: origin}``; iterating keeps the ORM prefetching the whole
-        batch, so the number of queries does not grow with the moves."""
-        return {move.id: move._prm_commission_deal_origin() for move in self}
+        """``{move_id: origin}`` of the invoices in ``self``, in one query: an
+        invoice is a resale when it bills the channel partner, a referral when
+        no opportunity is behind it; only the invoices that come from
+        opportunities ask ``_prm_commission_deal_origin``."""
+        if not self:
+            return {}
+        self.env["account.move"].flush_model(
+            ["commercial_partner_id", "prm_channel_partner_id"]
+        )
+        self.env["account.move.line"].flush_model(["move_id", "display_type"])
+        self.env["sale.order"].flush_model(["opportunity_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id,
+                       m.commercial_partner_id = m.prm_channel_partner_id,
+                       EXISTS (
+                           SELECT 1
+                             FROM account_move_line l
+                             JOIN sale_order_line_invoice_rel rel
+                               ON rel.invoice_line_id = l.id
+                             JOIN sale_order_line sol
+                               ON sol.id = rel.order_line_id
+                             JOIN sale_order so ON so.id = sol.order_id
+                            WHERE l.move_id = m.id
+                              AND l.display_type IN ('product', 'line_section',
+                                                     'line_note')
+                              AND so.opportunity_id IS NOT NULL
+                       )
+                  FROM account_move m
+                 WHERE m.id = ANY(%s)
+                """,
+                self.ids,
+            )
+        )
+        origins, sourced = {}, []
+        for move_id, resale, from_lead in self.env.cr.fetchall():
+            if resale:
+                origins[move_id] = "resale"
+            elif from_lead:
+                sourced.append(move_id)
+            else:
+                origins[move_id] = "referral"
+        for move in self.browse(sourced):
+            origins[move.id] = move._prm_commission_deal_origin()
+        return origins
 
     # ------------------------------------------------------------------
     # Engine (set-based)
@@ -173,17 +225,16 @@ class AccountMove(models.Model):
         share = (self.amount_total - self.amount_residual) / self.amount_total
         return min(max(share, 0.0), 1.0)
 
-    def _prm_commission_period_state(self, amls, plans, rules, partners):
+    def _prm_commission_period_state(self, aml_ids, days, plans, rules, partners):
         """Running sums of the volume periods the lines fall in.
 
-        Returns ``(rule_state, plan_state)``: ``{(company, partner, rule,
-        period_start): [volume, raw, amount]}`` and ``{(company, partner, plan,
-        period_start): amount}`` (company currency), from the entitlements of the
-        other posted invoices, in one query.
+        Returns ``(rule_state, plan_state)``: ``{(company_id, partner_id,
+        rule_id, period_start): [volume, raw, amount]}`` and ``{(company_id,
+        partner_id, plan_id, period_start): amount}`` (company currency), from
+        the entitlements of the other posted invoices, in one query.
         """
         rule_state = defaultdict(lambda: [0.0, 0.0, 0.0])
         plan_state = defaultdict(float)
-        days = {move.invoice_date or move.date for move in amls.move_id}
         periods = {plan.volume_period for plan in plans}
         date_from = min(period_bounds(d, p)[0] for d in days for p in periods)
         date_to = max(period_bounds(d, p)[1] for d in days for p in periods)
@@ -194,7 +245,7 @@ class AccountMove(models.Model):
                 ("prm_commission_partner_id", "in", partners.ids),
                 ("invoice_date", ">=", date_from),
                 ("invoice_date", "<=", date_to),
-                ("id", "not in", amls.ids),
+                ("id", "not in", aml_ids),
             ],
             [
                 "company_id",
@@ -211,31 +262,59 @@ class AccountMove(models.Model):
         for company, partner, rule, month, volume, raw, amount in rows:
             plan = rule.plan_id
             start = period_bounds(month, plan.volume_period)[0]
-            state = rule_state[(company, partner, rule, start)]
+            state = rule_state[(company.id, partner.id, rule.id, start)]
             state[0] += volume
             state[1] += raw
             state[2] += amount
-            plan_state[(company, partner, plan, start)] += amount
+            plan_state[(company.id, partner.id, plan.id, start)] += amount
         return rule_state, plan_state
+
+    def _prm_commission_product_rows(self):
+        """The product lines of the invoices in ``self``, as
+        :class:`EntitlementRow`, in the order their volume adds up: invoice
+        date, invoice, sequence."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id, l.move_id, m.company_id, m.prm_channel_partner_id,
+                       l.product_id, COALESCE(pc.parent_path, ''),
+                       COALESCE(m.invoice_date, m.date), m.currency_id,
+                       c.currency_id, COALESCE(m.invoice_currency_rate, 0),
+                       COALESCE(l.amount_currency, 0), COALESCE(l.balance, 0)
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN res_company c ON c.id = m.company_id
+                  LEFT JOIN product_product pp ON pp.id = l.product_id
+                  LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  LEFT JOIN product_category pc ON pc.id = pt.categ_id
+                 WHERE l.move_id = ANY(%s) AND l.display_type = 'product'
+                 ORDER BY COALESCE(m.invoice_date, m.date), m.id, l.sequence, l.id
+                """,
+                self.ids,
+            )
+        )
+        return [
+            EntitlementRow(*row[:9], float(row[9]), float(row[10]), float(row[11]))
+            for row in self.env.cr.fetchall()
+        ]
 
     def _prm_commission_compute_entitlements(self):
         """Find the rule of every product line of the posted invoices in ``self``
         and store what it earns once fully released.
 
-        One search loads the lines, rules are matched in Python against the
-        preloaded plans, and one UPDATE stores the results: the number of
-        queries does not depend on the number of invoices or lines.
+        One query loads the lines as plain rows, rules are matched in Python
+        against the preloaded plans (once per product, partner type, origin
+        and day), and one UPDATE stores the results: the number of queries
+        does not depend on the number of invoices or lines.
         """
-        AccountMoveLine = self.env["account.move.line"]
         partners = self.prm_channel_partner_id
         plan_by_partner = partners._prm_commission_plans()
         plans = self.env["prm.commission.plan"].union(*plan_by_partner.values())
         if not plans:
             return {}
-        amls = AccountMoveLine.search(
-            [("move_id", "in", self.ids), ("display_type", "=", "product")]
-        )
-        if not amls:
+        rows = self._prm_commission_product_rows()
+        if not rows:
             return {}
         rules_by_plan = {
             plan: plan.rule_ids.sorted(lambda r: (r.sequence, r.id)) for plan in plans
@@ -245,46 +324,97 @@ class AccountMove(models.Model):
         rules.product_ids  # noqa: B018
         rules.categ_ids  # noqa: B018
         rules.band_ids  # noqa: B018
+        programs = {
+            partner.id: (plan, partner.prm_partner_type)
+            for partner, plan in plan_by_partner.items()
+        }
         origins = self._prm_commission_deal_origins()
         rule_state, plan_state = self._prm_commission_period_state(
-            amls, plans, rules, partners
+            [row.id for row in rows], {row.day for row in rows}, plans, rules, partners
         )
+        currency_ids = {row.currency_id for row in rows}
+        currency_ids |= {row.company_currency_id for row in rows}
+        rounding = {
+            currency.id: currency_rounder(currency.rounding)
+            for currency in self.env["res.currency"].browse(currency_ids)
+        }
+        Product = self.env["product.product"]
+        matches = {}
         values = {}
-        ordered = amls.sorted(
-            lambda aml: (
-                aml.move_id.invoice_date or aml.move_id.date,
-                aml.move_id.id,
-                aml.sequence,
-                aml.id,
+        for row in rows:
+            plan, partner_type = programs.get(row.partner_id, (None, None))
+            if not plan or (plan.company_id and plan.company_id.id != row.company_id):
+                continue
+            origin = origins[row.move_id]
+            match_key = (plan, row.product_id, row.categ_path, partner_type, origin)
+            match_key += (row.day,)
+            if match_key not in matches:
+                categ_ids = {int(part) for part in row.categ_path.split("/") if part}
+                product = Product.browse(row.product_id)
+                rule = next(
+                    (
+                        rule
+                        for rule in rules_by_plan[plan]
+                        if rule._prm_matches(
+                            product, categ_ids, partner_type, origin, row.day
+                        )
+                    ),
+                    None,
+                )
+                matches[match_key] = rule and rule_terms(rule, plan)
+            terms = matches[match_key]
+            if terms:
+                values[row.id] = commission_entitlement(
+                    row, origin, terms, rule_state, plan_state, rounding
+                )
+        self.env["account.move.line"]._prm_commission_store(values)
+        return values
+
+    def _prm_commission_release_rows(self, aml_ids):
+        """The lines of the invoices in ``self`` that are entitled to a
+        commission, or are among ``aml_ids`` (released before), as
+        :class:`ReleaseRow`."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id, l.prm_commission_partner_id, l.prm_commission_rule_id,
+                       COALESCE(l.name, ''), l.product_id,
+                       COALESCE(l.prm_commission_amount, 0),
+                       COALESCE(l.prm_commission_amount_company, 0),
+                       COALESCE(l.prm_commission_base, 0),
+                       COALESCE(l.prm_commission_rate, 0),
+                       l.prm_commission_deal_origin, m.id, m.name, m.move_type,
+                       m.state = 'posted', COALESCE(m.invoice_date, m.date),
+                       m.company_id, m.currency_id, c.currency_id, pl.trigger
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN res_company c ON c.id = m.company_id
+                  LEFT JOIN prm_commission_rule r ON r.id = l.prm_commission_rule_id
+                  LEFT JOIN prm_commission_plan pl ON pl.id = r.plan_id
+                 WHERE l.move_id = ANY(%s)
+                   AND (l.prm_commission_rule_id IS NOT NULL OR l.id = ANY(%s))
+                """,
+                self.ids,
+                list(aml_ids),
             )
         )
-        for aml in ordered:
-            move = aml.move_id
-            partner = move.prm_channel_partner_id
-            plan = plan_by_partner.get(partner)
-            if not plan or (plan.company_id and plan.company_id != move.company_id):
-                continue
-            product = aml.product_id
-            categ_path = product.categ_id.parent_path or ""
-            categ_ids = {int(part) for part in categ_path.split("/") if part}
-            day = move.invoice_date or move.date
-            origin = origins[move.id]
-            rule = next(
-                (
-                    rule
-                    for rule in rules_by_plan[plan]
-                    if rule._prm_matches(
-                        product, categ_ids, partner.prm_partner_type, origin, day
-                    )
-                ),
-                None,
+        rows = [
+            ReleaseRow(*row[:5], *(float(value) for value in row[5:9]), *row[9:])
+            for row in self.env.cr.fetchall()
+        ]
+        # a line without a description is named after its product
+        nameless = {row.product_id for row in rows if not row.label}
+        products = {
+            product.id: product.display_name or ""
+            for product in self.env["product.product"].browse(nameless - {None})
+        }
+        return [
+            row._replace(
+                label=(row.label or products.get(row.product_id, "")).split("\n")[0]
             )
-            if rule:
-                values[aml.id] = aml._prm_commission_entitlement(
-                    plan, rule, partner, origin, rule_state, plan_state
-                )
-        AccountMoveLine._prm_commission_store(values)
-        return values
+            for row in rows
+        ]
 
     def _prm_commission_sync(self, event_date=None):
         """Release what the invoices in ``self`` earned and is not released yet.
@@ -294,7 +424,8 @@ class AccountMove(models.Model):
         paid"), or nothing (invoice no longer posted, or line no longer
         entitled). The difference with the lines already created becomes a new
         line, so calling this again creates nothing: resetting and re-posting
-        an invoice never counts it twice. All lines are created in one batch.
+        an invoice never counts it twice. The lines are computed from plain
+        rows and inserted with one statement.
         """
         Line = self.env["prm.commission.line"].sudo()
         moves = self.filtered(lambda m: m.move_type in COMMISSION_MOVE_TYPES)
@@ -310,32 +441,41 @@ class AccountMove(models.Model):
                 )
             )
         }
-        targets = {}
-        for aml in self.env["account.move.line"].search(
-            [("move_id", "in", moves.ids), ("prm_commission_rule_id", "!=", False)]
-        ):
-            move = aml.move_id
-            if move.state != "posted":
-                continue
-            rule = aml.prm_commission_rule_id
-            share = (
-                move._prm_commission_paid_share()
-                if rule.plan_id.trigger == "paid"
-                else 1.0
-            )
-            targets[(aml.id, aml.prm_commission_partner_id.id, rule.id)] = share
+        rows = {
+            row.id: row
+            for row in moves._prm_commission_release_rows({key[0] for key in released})
+        }
+        paid = [
+            row.move_id
+            for row in rows.values()
+            if row.posted and row.rule_id and row.trigger == "paid"
+        ]
+        shares = {
+            move.id: move._prm_commission_paid_share() for move in self.browse(paid)
+        }
+        targets = {
+            (row.id, row.partner_id, row.rule_id): shares.get(row.move_id, 1.0)
+            for row in rows.values()
+            if row.posted and row.rule_id
+        }
         keys = sorted(targets.keys() | released.keys())
         if not keys:
             return Line
-        amls = {
-            aml.id: aml
-            for aml in self.env["account.move.line"].browse([key[0] for key in keys])
+        partners = Line.env["res.partner"].browse({key[1] for key in keys})
+        rules = Line.env["prm.commission.rule"].browse({key[2] for key in keys})
+        currencies = Line.env["res.currency"].browse(
+            {row.currency_id for row in rows.values()}
+            | {row.company_currency_id for row in rows.values()}
+        )
+        context = {
+            "rounding": {
+                currency.id: currency_rounder(currency.rounding)
+                for currency in currencies
+            },
+            "grades": {partner.id: partner.grade_id.id for partner in partners},
+            "plans": {rule.id: rule.plan_id.id for rule in rules},
+            "event_date": event_date,
         }
-        # one query each for the partners' tiers and the rules' plans
-        partner_ids = list({key[1] for key in keys})
-        rule_ids = list({key[2] for key in keys})
-        self.env["res.partner"].browse(partner_ids).grade_id  # noqa: B018
-        self.env["prm.commission.rule"].browse(rule_ids).plan_id  # noqa: B018
         last_lines = {
             line.id: line
             for line in Line.browse(
@@ -344,12 +484,16 @@ class AccountMove(models.Model):
         }
         vals_list = []
         for key in keys:
-            aml = amls[key[0]]
-            share = targets.get(key)
             previous = released.get(key, (0.0, 0.0, 0.0, False))
-            vals = aml._prm_commission_line_vals(
-                key, share, previous, last_lines.get(previous[3]), event_date
+            vals = commission_line_vals(
+                self.env,
+                rows[key[0]],
+                key,
+                targets.get(key),
+                previous,
+                last_lines.get(previous[3]),
+                context,
             )
             if vals:
                 vals_list.append(vals)
-        return Line.create(vals_list)
+        return Line._prm_insert(vals_list)

@@ -1,8 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import random
 
 from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools import float_round
+
+from odoo.addons.prm_commission.models.account_move_line import currency_rounder
 
 from .common import PrmCommissionCommon
 
@@ -147,3 +151,19 @@ class TestCommissionPerformance(PrmCommissionCommon):
         # far from one query per invoice or line (60 and 120 lines)
         self.assertLess(added[20], 3 * 20)
         self.assertLessEqual(added[40] - added[20], 10)
+
+    def test_engine_rounds_like_the_currency(self):
+        """The engine's rounder gives exactly ``float_round``'s results, ties
+        and representation errors included."""
+        generator = random.Random(7)
+        values = [2.675, -2.675, 0.005, -0.005, 1.005, 0.0, 1e9 + 0.5, 1e-12]
+        values += [generator.uniform(-1e6, 1e6) for _i in range(2000)]
+        values += [round(generator.uniform(-1e4, 1e4), 3) for _i in range(2000)]
+        for rounding in (0.01, 0.001, 0.05, 0.5, 1.0, 100.0):
+            rounder = currency_rounder(rounding)
+            for value in values:
+                self.assertEqual(
+                    rounder(value),
+                    float_round(value, precision_rounding=rounding),
+                    f"{value} at {rounding}",
+                )
