@@ -7,9 +7,10 @@ from markupsafe import Markup, escape
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, clean_context, float_compare
+from odoo.tools.mail import generate_tracking_message_id
 
-from ..tools import update_rows
+from ..tools import insert_rows, update_rows
 
 PARTNER_TYPES = [
     ("reseller", "Reseller"),
@@ -81,6 +82,19 @@ def _sets_something(value):
 
 PENDING_CLEAR_VALS = {"prm_downgrade_since": False, "prm_downgrade_grade_id": False}
 OVERRIDE_CLEAR_VALS = dict.fromkeys(sorted(OVERRIDE_FIELDS), False)
+# Partner fields the tier evaluation reads and writes
+TIER_READ_FIELDS = [
+    "prm_state",
+    "company_id",
+    "grade_id",
+    "grade_sequence",
+    "partner_weight",
+    "prm_downgrade_since",
+    "prm_downgrade_grade_id",
+    "prm_tier_override_id",
+    "prm_tier_override_reason",
+    "prm_tier_override_until",
+]
 
 KPI_KEYS = (
     "revenue_12m",
@@ -877,9 +891,12 @@ class ResPartner(models.Model):
         Upgrades apply at once, downgrades only once the current tier's grace
         period has passed, active manual overrides win, expired overrides are
         lifted. Every change writes a tier history row with a KPI snapshot and
-        a chatter note. Writes are grouped by outcome, so the number of queries
-        does not depend on the number of partners.
+        a chatter note. The partners are updated in one statement, history
+        rows and notes inserted in one each, so the number of queries does not
+        depend on the number of partners or of changes.
         """
+        # one read of what the decisions use, not one per 1000 partners
+        self.fetch(TIER_READ_FIELDS)
         partners = self.filtered(lambda p: p.prm_state in EVALUATED_STATES)
         if not partners:
             return {}
@@ -894,7 +911,7 @@ class ResPartner(models.Model):
         currencies = partners._prm_kpi_currencies()
         converted = {}
 
-        writes = defaultdict(list)  # values to write -> partner ids
+        updates = {}  # partner id -> values to write
         history_vals = []
         bodies = {}
         for partner in partners:
@@ -908,7 +925,7 @@ class ResPartner(models.Model):
                 kpis[partner.id], grades, converted[currency], today
             )
             if vals:
-                writes[tuple(sorted(vals.items()))].append(partner.id)
+                updates[partner.id] = vals
             if change:
                 to_grade, reason, note = change
                 history_vals.append(
@@ -921,18 +938,180 @@ class ResPartner(models.Model):
                 )
 
         evaluation = self.with_context(prm_tier_evaluation=True, tracking_disable=True)
-        for vals, partner_ids in writes.items():
-            vals = dict(vals)
-            group = evaluation.browse(partner_ids)
-            group.write(vals)
+        evaluation._prm_write_tier_updates(updates)
+        benefits = defaultdict(list)  # new tier -> partner ids
+        for partner_id, vals in updates.items():
             if vals.get("grade_id"):
-                group._prm_apply_tier_benefits(Grade.browse(vals["grade_id"]))
-        if history_vals:
-            self.env["prm.tier.history"].sudo().create(history_vals)
-            self.browse(list(bodies))._message_log_batch(
-                bodies, author_id=author.id if author else None
+                benefits[vals["grade_id"]].append(partner_id)
+        for grade_id, partner_ids in benefits.items():
+            evaluation.browse(partner_ids)._prm_apply_tier_benefits(
+                Grade.browse(grade_id)
             )
+        if history_vals:
+            companies = {partner.id: partner.company_id.id for partner in partners}
+            insert_rows(
+                self.env["prm.tier.history"].sudo(),
+                [
+                    dict(vals, company_id=companies[vals["partner_id"]])
+                    for vals in history_vals
+                ],
+            )
+            self.browse(list(bodies))._prm_log_tier_notes(bodies, author=author)
         return {vals["partner_id"]: vals["to_grade_id"] for vals in history_vals}
+
+    def _prm_write_tier_updates(self, updates):
+        """Write the tier evaluation's ``{partner_id: vals}`` in one UPDATE.
+
+        ``vals`` are tier, pending downgrade and override values (see
+        ``_prm_tier_decision``); the stored fields computed from the tier are
+        written with them, as ``write()`` would recompute them, and the stored
+        related copies of the tier on other models (opportunities,
+        statements...) are updated
+        set-based. No ``write()`` side effect runs: the evaluation writes its
+        own history and chatter notes, and tracking is off.
+        """
+        if not updates:
+            return
+        partners = self.browse(list(updates))
+        names = sorted({name for vals in updates.values() for name in vals})
+        relational = [name for name in names if self._fields[name].relational]
+        # modified() reads the inverses of the dependencies (e.g. a partner's
+        # NPS responses): read them at once, not per 1000 partners
+        inverses = {
+            inverse.name
+            for name in names
+            for dependency in self.pool.get_field_trigger_tree(self._fields[name])
+            for inverse in self.pool.field_inverses[dependency]
+            if inverse.model_name == self._name
+            and inverse.type in ("one2many", "many2many")
+            and not inverse.domain
+        }
+        partners.fetch(sorted(inverses))
+        # what depended on the old values through relations (as write() does)
+        partners.modified(relational, before=True)
+        grades = self.env["res.partner.grade"].browse(
+            {vals["grade_id"] for vals in updates.values() if vals.get("grade_id")}
+        )
+        grades.fetch(["sequence", "partner_weight"])
+        rows = {}
+        for partner in partners:
+            vals = updates[partner.id]
+            row = {name: vals.get(name, partner[name]) for name in names}
+            if "grade_id" in vals:
+                grade = grades.browse(vals["grade_id"])
+                # same as _compute_partner_weight and the related grade_sequence
+                row["partner_weight"] = grade.partner_weight if grade else 0
+                row["grade_sequence"] = grade.sequence if grade else 0
+            else:
+                row["partner_weight"] = partner.partner_weight
+                row["grade_sequence"] = partner.grade_sequence
+            rows[partner.id] = {
+                name: self._prm_sql_value(name, value) for name, value in row.items()
+            }
+        update_rows(
+            self.env["res.partner"],
+            rows,
+            constants={"write_uid": self.env.uid, "write_date": self.env.cr.now()},
+        )
+        computed = [self._fields["partner_weight"], self._fields["grade_sequence"]]
+        with self.env.protecting(computed, partners):
+            for name in names:
+                partners.filtered(lambda p, name=name: name in updates[p.id]).modified(
+                    [name]
+                )
+        partners._prm_update_related_copies(names)
+
+    def _prm_sql_value(self, name, value):
+        """``value`` of field ``name`` as a parameter of ``update_rows``."""
+        field = self._fields[name]
+        if field.type == "many2one":
+            return value.id if isinstance(value, models.BaseModel) else value or None
+        if field.type in ("integer", "float", "monetary", "boolean"):
+            return value
+        return value or None
+
+    def _prm_update_related_copies(self, names):
+        """Recompute set-based the stored related fields of other models that
+        copy partner fields (``partner_id.grade_id``), marked to recompute by
+        ``modified()``: one UPDATE per field instead of the ORM's batches."""
+        for field in list(self.env.fields_to_compute()):
+            path = (field.related or "").split(".")
+            if len(path) != 2 or path[1] not in names or field.model_name == self._name:
+                continue
+            model = self.env[field.model_name]
+            link = model._fields[path[0]]
+            if not (
+                link.type == "many2one"
+                and link.store
+                and link.comodel_name == self._name
+            ):
+                continue
+            records = self.env.records_to_compute(field)
+            model.flush_model([link.name])
+            self.flush_model([path[1]])
+            assignments = [
+                SQL(
+                    "%s = p.%s",
+                    SQL.identifier(field.name),
+                    SQL.identifier(path[1]),
+                )
+            ]
+            if model._log_access:
+                assignments.append(SQL("write_uid = %s", self.env.uid))
+                assignments.append(SQL("write_date = %s", self.env.cr.now()))
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE %(table)s AS t SET %(assignments)s
+                         FROM %(partners)s AS p
+                        WHERE p.id = t.%(link)s AND t.id = ANY(%(ids)s)
+                          AND t.%(column)s IS DISTINCT FROM p.%(source)s""",
+                    table=SQL.identifier(model._table),
+                    assignments=SQL(", ").join(assignments),
+                    partners=SQL.identifier(self._table),
+                    link=SQL.identifier(link.name),
+                    ids=list(records.ids),
+                    column=SQL.identifier(field.name),
+                    source=SQL.identifier(path[1]),
+                )
+            )
+            self.env.remove_to_compute(field, records)
+            records.invalidate_recordset([field.name, "write_uid", "write_date"])
+
+    def _prm_log_tier_notes(self, bodies, author=None):
+        """Post the tier change notes ``{partner_id: body}`` in one INSERT,
+        with the values of ``mail.thread._message_log_batch``."""
+        author_id, email_from = self._message_compute_author(
+            author.id if author else None, None, raise_on_email=False
+        )
+        base = {
+            "author_id": author_id,
+            "email_from": email_from,
+            "model": self._name,
+            "record_alias_domain_id": False,
+            "record_company_id": False,
+            "record_name": False,
+            "message_type": "notification",
+            "is_internal": True,
+            "subject": False,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "email_add_signature": False,
+            "message_id": generate_tracking_message_id("message-notify"),
+            "reply_to": self.env["mail.thread"]._notify_get_reply_to(
+                default=email_from
+            )[False],
+        }
+        # no default values of the context for messages, as in _message_create
+        messages = insert_rows(
+            self.env["mail.message"]
+            .sudo()
+            .with_context(clean_context(self.env.context)),
+            [
+                dict(base, res_id=partner_id, body=bodies[partner_id])
+                for partner_id in self.ids
+            ],
+        )
+        self.invalidate_recordset(["message_ids"])
+        return messages
 
     def _prm_tier_decision(self, kpis, grades, requirements, today):
         """Decide the tier of one partner from its KPIs, without writing.

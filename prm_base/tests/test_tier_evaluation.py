@@ -216,33 +216,149 @@ class TestTierEvaluation(PrmCommon):
         self.assertEqual(self.partner_a.grade_id, self.tier_silver)
         self.assertEqual(self.partner_b.grade_id, self.tier_bronze)
 
-    def test_query_count_does_not_grow_with_partners(self):
-        def scenario(count, prefix):
-            partners = self.env["res.partner"]
-            for i in range(count):
-                partner = self._create_member(f"{prefix} {i}")
-                self._invoice(partner, 1500.0)  # upgrade to silver
-                gold = self._create_member(f"{prefix} gold {i}")
-                self._make_gold(gold)  # pending downgrade
-                partners |= partner | gold
-            self.env.flush_all()
-            self.env.invalidate_all()
-            return partners
-
-        small = scenario(2, "Small")
-        start = self.env.cr.sql_log_count
-        small._prm_evaluate_tiers()
+    def _tier_change_scenario(self, count, prefix):
+        """``count`` partners of each outcome of the evaluation: upgrade,
+        downgrade after the grace period, end of an override, and a pending
+        downgrade (no change yet)."""
+        yesterday = self.today - timedelta(days=1)
+        kinds = {"upgrade": [], "downgrade": [], "override_end": [], "pending": []}
+        for i in range(count):
+            upgrade = self._create_member(f"{prefix} upgrade {i}")
+            self._invoice(upgrade, 1500.0)  # meets Silver
+            self._opportunity(upgrade, 100.0)
+            kinds["upgrade"].append(upgrade)
+            downgrade = self._create_member(f"{prefix} downgrade {i}")
+            downgrade.with_context(prm_tier_evaluation=True).write(
+                {
+                    "grade_id": self.tier_gold.id,
+                    "prm_downgrade_since": self.today - timedelta(days=31),
+                    "prm_downgrade_grade_id": self.tier_bronze.id,
+                }
+            )
+            self._opportunity(downgrade, 100.0)
+            kinds["downgrade"].append(downgrade)
+            ended = self._create_member(f"{prefix} override {i}")
+            ended.with_context(prm_tier_evaluation=True).write(
+                {
+                    "grade_id": self.tier_gold.id,
+                    "prm_tier_override_id": self.tier_gold.id,
+                    "prm_tier_override_reason": "Launch partner",
+                    "prm_tier_override_until": yesterday,
+                }
+            )
+            kinds["override_end"].append(ended)
+            pending = self._create_member(f"{prefix} pending {i}")
+            self._make_gold(pending)
+            kinds["pending"].append(pending)
         self.env.flush_all()
-        small_queries = self.env.cr.sql_log_count - start
+        self.env.invalidate_all()
+        return {
+            kind: self.env["res.partner"].concat(*partners)
+            for kind, partners in kinds.items()
+        }
+
+    def _evaluation_queries(self, partners):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        changes = partners._prm_evaluate_tiers()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start, changes
+
+    def test_query_count_does_not_grow_with_partners(self):
+        self.tier_silver.partner_weight = 7
+        # the first evaluation fills caches of the registry
+        # the first evaluation of each outcome fills caches (registry,
+        # translations): warm up on one partner of each
+        warm_up = self._tier_change_scenario(1, "Warm-up")
+        self._evaluation_queries(self.env["res.partner"].concat(*warm_up.values()))
+        small = self._tier_change_scenario(2, "Small")
+        large = self._tier_change_scenario(10, "Large")
+        small_queries, small_changes = self._evaluation_queries(
+            self.env["res.partner"].concat(*small.values())
+        )
+        self.assertEqual(len(small_changes), 6)
+        large_partners = self.env["res.partner"].concat(*large.values())
+        messages_before = self.env["mail.message"].search_count(
+            [("model", "=", "res.partner"), ("res_id", "in", large_partners.ids)]
+        )
+        large_queries, changes = self._evaluation_queries(large_partners)
         self.assertEqual(
-            set(small.mapped("grade_id.name")), {"Test Silver", "Test Gold"}
+            large_queries, small_queries, "5x partners, same number of queries"
         )
 
-        large = scenario(8, "Large")
-        with self.assertQueryCount(small_queries):
-            large._prm_evaluate_tiers()
-            self.env.flush_all()
-        upgraded = large.filtered(lambda p: p.grade_id == self.tier_silver)
-        pending = large.filtered("prm_downgrade_since")
-        self.assertEqual(len(upgraded), 8)
-        self.assertEqual(len(pending), 8)
+        # the batched writes keep grades, pending downgrades and overrides
+        upgraded, downgraded = large["upgrade"], large["downgrade"]
+        ended, pending = large["override_end"], large["pending"]
+        self.assertEqual(len(changes), 30)
+        self.assertEqual(upgraded.grade_id, self.tier_silver)
+        self.assertEqual(downgraded.grade_id, self.tier_bronze)
+        self.assertEqual(ended.grade_id, self.tier_bronze)
+        self.assertEqual(pending.grade_id, self.tier_gold)
+        self.assertEqual(changes[upgraded[0].id], self.tier_silver.id)
+        self.assertFalse(
+            (upgraded | downgraded | ended).filtered("prm_downgrade_since")
+        )
+        self.assertFalse(downgraded.prm_downgrade_grade_id)
+        self.assertEqual(set(pending.mapped("prm_downgrade_since")), {self.today})
+        self.assertEqual(pending.prm_downgrade_grade_id, self.tier_bronze)
+        self.assertFalse(ended.prm_tier_override_id)
+        self.assertFalse(any(ended.mapped("prm_tier_override_reason")))
+        self.assertFalse(any(ended.mapped("prm_tier_override_until")))
+        # what write() would have recomputed follows the new tier
+        self.assertEqual(set(upgraded.mapped("partner_weight")), {7})
+        self.assertEqual(
+            set(upgraded.mapped("grade_sequence")), {self.tier_silver.sequence}
+        )
+        leads = self.env["crm.lead"].search(
+            [("prm_channel_partner_id", "in", (upgraded | downgraded).ids)]
+        )
+        self.assertEqual(len(leads), 20)
+        for lead in leads:
+            self.assertEqual(
+                lead.prm_channel_grade_id, lead.prm_channel_partner_id.grade_id
+            )
+
+        # every change is tracked: a history row with its KPIs and a note
+        history = self.env["prm.tier.history"].search(
+            [("partner_id", "in", large_partners.ids)]
+        )
+        self.assertEqual(len(history.filtered(lambda h: h.reason != "entry")), 30)
+        self.assertFalse(
+            history.filtered(lambda h: h.partner_id in pending and h.reason != "entry")
+        )
+        for partners, reason, from_grade, to_grade in (
+            (upgraded, "upgrade", self.tier_bronze, self.tier_silver),
+            (downgraded, "downgrade", self.tier_gold, self.tier_bronze),
+            (ended, "override_end", self.tier_gold, self.tier_bronze),
+        ):
+            for partner in partners:
+                row = partner.prm_tier_history_ids.sorted("id")[-1]
+                self.assertEqual(row.reason, reason)
+                self.assertEqual(row.from_grade_id, from_grade)
+                self.assertEqual(row.to_grade_id, to_grade)
+                self.assertEqual(row.company_id, partner.company_id)
+                self.assertEqual(row.user_id, self.env.user)
+                self.assertEqual(
+                    row.kpi_snapshot["revenue_12m"],
+                    1500.0 if reason == "upgrade" else 0.0,
+                )
+                notes = partner.message_ids.filtered(
+                    lambda m, to_grade=to_grade: to_grade.name in (m.body or "")
+                )
+                self.assertEqual(len(notes), 1, "the change is noted in the chatter")
+                self.assertIn(from_grade.name, notes.body)
+                self.assertEqual(notes.subtype_id, self.env.ref("mail.mt_note"))
+                self.assertEqual(notes.message_type, "notification")
+        self.assertIn(
+            "grace period 30 days",
+            downgraded[0].prm_tier_history_ids.sorted("id")[-1].note,
+        )
+        self.assertEqual(
+            self.env["mail.message"].search_count(
+                [("model", "=", "res.partner"), ("res_id", "in", large_partners.ids)]
+            )
+            - messages_before,
+            30,
+            "no note without a change",
+        )

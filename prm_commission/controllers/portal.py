@@ -1,11 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from odoo.addons.prm_portal.controllers.portal import PrmPortal
+from odoo.addons.prm_portal.controllers.portal import PrmPortal, _to_int
 
 
 class PrmCommissionPortal(PrmPortal):
@@ -54,6 +54,13 @@ class PrmCommissionPortal(PrmPortal):
             return partner.browse()
         return partner
 
+    def _prm_commission_lines_url(self, page, sortby, filterby, lines_page):
+        """``/my/commissions`` on another page of the lines outside of
+        statements, the statements list unchanged."""
+        path = f"/my/commissions/page/{page}" if int(page) > 1 else "/my/commissions"
+        query = {"sortby": sortby, "filterby": filterby, "lines_page": lines_page}
+        return f"{path}?{urlencode(query)}#prm_commission_pending"
+
     @http.route(
         ["/my/commissions", "/my/commissions/page/<int:page>"],
         type="http",
@@ -79,15 +86,30 @@ class PrmCommissionPortal(PrmPortal):
             sortings[sortby]["order"],
             url_args={"sortby": sortby, "filterby": filterby},
         )
+        # lines outside of statements, a page at a time (no count: a partner
+        # may have thousands of them)
+        lines_page = min(max(_to_int(kw.get("lines_page")), 1), 100_000)
+        step = self._items_per_page
         pending_lines = Line.search(
             [("partner_id", "=", partner.id), ("statement_id", "=", False)],
-            limit=50,
+            limit=step + 1,
+            offset=(lines_page - 1) * step,
         )
         values = self._prm_layout_values(
             "prm_commissions",
             prm_breadcrumb=request.env._("Commissions"),
             statements=statements,
-            pending_lines=pending_lines,
+            pending_lines=pending_lines[:step],
+            lines_newer_url=self._prm_commission_lines_url(
+                page, sortby, filterby, lines_page - 1
+            )
+            if lines_page > 1
+            else False,
+            lines_older_url=self._prm_commission_lines_url(
+                page, sortby, filterby, lines_page + 1
+            )
+            if len(pending_lines) > step
+            else False,
             summary=partner.sudo(False)._prm_commission_summary(),
             pager=pager,
             default_url="/my/commissions",

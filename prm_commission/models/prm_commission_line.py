@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.prm_base.tools import insert_rows
+
 from .prm_commission_rule import DEAL_ORIGINS
 
 LINE_STATES = [
@@ -238,103 +240,41 @@ class PrmCommissionLine(models.Model):
 
     @api.model
     def _prm_insert(self, vals_list):
-        """Create the engine's lines with one ``INSERT ... SELECT``.
+        """Create the engine's lines with one ``INSERT``.
 
         Posting invoices in bulk creates lines by the hundred thousand, where
-        the ORM's ``create`` would cost more than the computation itself. Every
-        dict gives the same fields; the other stored fields get their
-        defaults, the stored related fields (invoice number and date, product
-        category) come from joins, and ``state`` is pending (no statement
-        yet). What depends on the lines is then marked as by ``create``.
+        the ORM's ``create`` would cost more than the computation itself. The
+        values are column values; the stored related fields (invoice number
+        and date, product category) are read once per invoice and product,
+        and ``state`` is pending (no statement yet).
         """
         if not vals_list:
             return self.browse()
         self.check_access("create")
-        names = list(vals_list[0])
-        derived = {"move_name", "invoice_date", "product_categ_id", "state"}
-        magic = set(models.MAGIC_COLUMNS)
-        others = [
-            name
-            for name, field in self._fields.items()
-            if field.store
-            and field.column_type
-            and name not in names
-            and name not in derived
-            and name not in magic
-        ]
-        defaults = {
-            name: self._fields[name].convert_to_column_insert(value, self)
-            for name, value in self.default_get(others).items()
-        }
-
-        def cell(field, value):
-            return None if value is False and field.type != "boolean" else value
-
-        arrays = SQL(", ").join(
+        self.env.cr.execute(
             SQL(
-                f"%s::{self._fields[name].column_type[1]}[]",
-                [cell(self._fields[name], vals[name]) for vals in vals_list],
+                "SELECT id, name, invoice_date FROM account_move WHERE id = ANY(%s)",
+                list({vals["move_id"] for vals in vals_list}),
             )
-            for name in names
         )
-        now = self.env.cr.now()
-        columns = [*names, *defaults, *sorted(derived), *sorted(magic - {"id"})]
-        constants = {
-            "move_name": SQL("m.name"),
-            "invoice_date": SQL("m.invoice_date"),
-            "product_categ_id": SQL("pt.categ_id"),
-            "state": SQL("%s", "pending"),
-            "create_uid": SQL("%s", self.env.uid),
-            "write_uid": SQL("%s", self.env.uid),
-            "create_date": SQL("%s", now),
-            "write_date": SQL("%s", now),
-        }
-        selected = [
-            *(SQL("v.%s", SQL.identifier(name)) for name in names),
-            *(SQL("%s", value) for value in defaults.values()),
-            *(constants[name] for name in columns[len(names) + len(defaults) :]),
-        ]
+        moves = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO prm_commission_line (%s)
-                SELECT %s
-                  FROM unnest(%s) WITH ORDINALITY AS v(%s, prm_row)
-                  LEFT JOIN account_move m ON m.id = v.move_id
-                  LEFT JOIN product_product pp ON pp.id = v.product_id
-                  LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 ORDER BY v.prm_row
-                RETURNING id
+                SELECT pp.id, pt.categ_id
+                  FROM product_product pp
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pp.id = ANY(%s)
                 """,
-                SQL(", ").join(SQL.identifier(name) for name in columns),
-                SQL(", ").join(selected),
-                arrays,
-                SQL(", ").join(SQL.identifier(name) for name in names),
+                list({vals["product_id"] for vals in vals_list} - {False, None}),
             )
         )
-        lines = self.browse([row[0] for row in self.env.cr.fetchall()])
-        many2ones = [
-            field
-            for field in self._fields.values()
-            if field.type == "many2one" and field.store and field.name not in derived
-        ]
-        # the one2many fields listing lines get them on their next read (this
-        # also drops the many2one values from the cache, so it comes first)
-        for field in many2ones:
-            for inverse in self.pool.field_inverses[field]:
-                self.env[inverse.model_name].invalidate_model([inverse.name])
-        # what the lines point to is known: spare modified() reading it back
-        for field in many2ones:
-            if field.name in names:
-                values = [vals[field.name] or None for vals in vals_list]
-            else:
-                values = [defaults.get(field.name) or None] * len(lines)
-            self.env.cache.update(lines, field, values)
-        lines.modified([*names, *defaults, *derived], create=True)
-        # ... but the stored related fields and the state are already right
-        for name in derived:
-            self.env.remove_to_compute(self._fields[name], lines)
-        return lines
+        categories = dict(self.env.cr.fetchall())
+        for vals in vals_list:
+            vals["move_name"], vals["invoice_date"] = moves[vals["move_id"]]
+            vals["product_categ_id"] = categories.get(vals["product_id"])
+            vals["state"] = "pending"
+        return insert_rows(self, vals_list, converted=True)
 
     def write(self, vals):
         if not self.env.su and set(vals) & AMOUNT_FIELDS:

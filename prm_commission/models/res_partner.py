@@ -25,6 +25,21 @@ class ResPartner(models.Model):
         string="Commission Statements",
         compute="_compute_prm_commission_statement_count",
     )
+    prm_commission_line_ids = fields.One2many(
+        "prm.commission.line",
+        "partner_id",
+        string="Commission Lines",
+        groups="prm_base.group_prm_user",
+    )
+    # Cache of the portal's commission figures, kept by the ORM whenever a
+    # line is created, changed, deleted or follows its statement:
+    # {company id: {year: {line state: amount in company currency}}}
+    prm_commission_totals = fields.Json(
+        string="Commission Totals",
+        compute="_compute_prm_commission_totals",
+        store=True,
+        groups="base.group_system",
+    )
 
     # Scorecard, in the currency of the current company
     prm_commission_currency_id = fields.Many2one(
@@ -75,6 +90,32 @@ class ResPartner(models.Model):
                 earned[partner._origin.id]
             )
             partner.prm_commission_unpaid = currency.round(unpaid[partner._origin.id])
+
+    @api.depends(
+        "prm_commission_line_ids.amount_company",
+        "prm_commission_line_ids.company_id",
+        "prm_commission_line_ids.date",
+        "prm_commission_line_ids.state",
+    )
+    def _compute_prm_commission_totals(self):
+        """All the partners' lines in one grouped query (whatever the user
+        may read: the cache is read for the partner's own admins only)."""
+        totals = defaultdict(dict)
+        partner_ids = [partner_id for partner_id in self._origin.ids if partner_id]
+        if partner_ids:
+            for partner, company, year, state, amount in (
+                self.env["prm.commission.line"]
+                .sudo()
+                ._read_group(
+                    [("partner_id", "in", partner_ids)],
+                    ["partner_id", "company_id", "date:year", "state"],
+                    ["amount_company:sum"],
+                )
+            ):
+                by_year = totals[partner.id].setdefault(str(company.id), {})
+                by_year.setdefault(str(year.year) if year else "", {})[state] = amount
+        for partner in self:
+            partner.prm_commission_totals = totals.get(partner._origin.id) or {}
 
     def _compute_prm_commission_statement_count(self):
         Statement = self.env["prm.commission.statement"]
@@ -148,27 +189,46 @@ class ResPartner(models.Model):
 
     def _prm_commission_summary(self):
         """Commission earned this year and pending (current company currency),
-        from the lines the current user may read."""
+        from the lines the current user may read: the partner's own Partner
+        Admins read the cached totals (their record rules give them all the
+        partner's lines), anybody else one grouped query."""
         self.ensure_one()
-        Line = self.env["prm.commission.line"]
         company = self.env.company
-        start = date(fields.Date.context_today(self).year, 1, 1)
+        year = fields.Date.context_today(self).year
         earned, pending = 0.0, 0.0
-        for state, in_year, amount in Line._read_group(
-            [("partner_id", "=", self.id), ("company_id", "=", company.id)],
-            ["state", "date:year"],
-            ["amount_company:sum"],
-        ):
-            if in_year and in_year >= start:
-                earned += amount
-            if state == "pending":
-                pending += amount
+        if self._prm_commission_totals_apply():
+            by_year = (self.sudo().prm_commission_totals or {}).get(str(company.id))
+            for line_year, amounts in (by_year or {}).items():
+                if line_year and int(line_year) >= year:
+                    earned += sum(amounts.values())
+                pending += amounts.get("pending", 0.0)
+        else:
+            for state, in_year, amount in self.env["prm.commission.line"]._read_group(
+                [("partner_id", "=", self.id), ("company_id", "=", company.id)],
+                ["state", "date:year"],
+                ["amount_company:sum"],
+            ):
+                if in_year and in_year.year >= year:
+                    earned += amount
+                if state == "pending":
+                    pending += amount
         currency = company.currency_id
         return {
             "currency": currency,
             "earned": currency.round(earned),
             "pending": currency.round(pending),
         }
+
+    def _prm_commission_totals_apply(self):
+        """Whether the cached totals are what the current user may read: the
+        partner's Partner Admins read all its lines (record rules)."""
+        user = self.env.user
+        return (
+            not self.env.su
+            and user.commercial_partner_id == self
+            and user._prm_portal_role() == "admin"
+            and self.env["prm.commission.line"].has_access("read")
+        )
 
     def _prm_portal_tiles(self):
         tiles = super()._prm_portal_tiles()

@@ -44,13 +44,12 @@ def ensure_trigram_index(env, table, column):
             )
             return False
         env.registry.has_trigram = True
-    create_index(
-        cr,
-        f"{table}_{column}_trgm_idx",
-        table,
-        [f'"{column}" gin_trgm_ops'],
-        method="gin",
-    )
+    index = f"{table}_{column}_trgm_idx"
+    create_index(cr, index, table, [f'"{column}" gin_trgm_ops'], method="gin")
+    # New names go into the index at once rather than into GIN's pending
+    # list: a long pending list makes the planner give up the index, and the
+    # conflict check runs right after the names are written.
+    cr.execute(SQL("ALTER INDEX %s SET (fastupdate = off)", SQL.identifier(index)))
     return True
 
 

@@ -10,6 +10,11 @@ SCORE_NAME = 50  # times the trigram similarity of the names
 MIN_NAME_SIMILARITY = 0.5
 COUNTRY_BONUS = 10
 COUNTRY_PENALTY = 20
+# Per registration and kind of matched record, every tax ID or domain match is
+# kept, and the best-scored of the matches on the name alone (``match_count``
+# keeps the total): a common name matches hundreds of records that a reviewer
+# would not read, and the best ones decide the score anyway.
+MAX_NAME_MATCHES = 10
 
 MATCH_TYPES = [
     ("registration", "Registration of another partner"),
@@ -82,6 +87,14 @@ class PrmDealConflict(models.Model):
         string="Country",
         readonly=True,
     )
+    match_count = fields.Integer(
+        string="Matches Found",
+        readonly=True,
+        aggregator="max",
+        help="How many records of this kind match the registration. Every tax "
+        "ID and domain match is listed; of the matches on the name alone, only "
+        "the best-scored ones.",
+    )
     is_blocking = fields.Boolean(
         string="Above Threshold",
         readonly=True,
@@ -140,6 +153,7 @@ class PrmDealConflict(models.Model):
         domain_match,
         similarity,
         country_ids,
+        match_count=0,
     ):
         score, reasons, country_match = self._prm_score(
             vat_match, domain_match, similarity, country_ids
@@ -153,6 +167,9 @@ class PrmDealConflict(models.Model):
         }[match_type]
         return {
             "registration_id": registration.id,
+            # the related fields, given: no update after the insert
+            "company_id": registration.company_id.id,
+            "partner_id": registration.partner_id.id,
             "match_type": match_type,
             field_name: matched_id,
             "matched_channel_partner_id": channel_partner_id,
@@ -163,6 +180,7 @@ class PrmDealConflict(models.Model):
             "domain_match": domain_match,
             "name_similarity": similarity,
             "country_match": country_match,
+            "match_count": match_count,
             "is_blocking": score >= registration.company_id.prm_deal_conflict_threshold,
         }
 

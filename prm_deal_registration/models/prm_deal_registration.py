@@ -17,7 +17,13 @@ from .customer_keys import (
     normalize_vat,
     trigram_match,
 )
-from .prm_deal_conflict import MIN_NAME_SIMILARITY
+from .prm_deal_conflict import (
+    COUNTRY_BONUS,
+    COUNTRY_PENALTY,
+    MAX_NAME_MATCHES,
+    MIN_NAME_SIMILARITY,
+    SCORE_NAME,
+)
 
 STATES = [
     ("draft", "Draft"),
@@ -685,106 +691,203 @@ class PrmDealRegistration(models.Model):
 
         Each row: registration id, matched id, matched channel partner id,
         matched label, VAT match, domain match, name similarity, matched
-        country id, registration country id.
+        country id, registration country id, number of records of the kind
+        matching the registration. Only the matches worth a review come out
+        (see ``_prm_conflict_cut``).
+
+        The records sharing a key with a registration ``r`` come from a
+        lateral subquery on their table alone: as a join condition, the ``OR``
+        of the three keys costs the planner more than the query takes to run
+        (every branch against every index, for every join order), and
+        ``OFFSET 0`` keeps the outer conditions out of it, where an index on
+        them (the state, the type) could replace the keys' indexes.
         """
-        trigram = self.env.registry.has_trigram
         open_states = tuple(OPEN_STATES)
-        reg_match, reg_similarity = trigram_match(
-            SQL("o.name_normalized"), SQL("r.name_normalized"), trigram
-        )
-        lead_match, lead_similarity = trigram_match(
-            SQL("l.prm_name_normalized"), SQL("r.name_normalized"), trigram
-        )
-        cust_match, cust_similarity = trigram_match(
-            SQL("p.prm_name_normalized"), SQL("r.name_normalized"), trigram
-        )
+        keys = {
+            "registration": self._prm_conflict_keys("o", ""),
+            "lead": self._prm_conflict_keys("l", "prm_"),
+            "customer": self._prm_conflict_keys("p", "prm_"),
+        }
         return {
-            "registration": SQL(
-                """
-                SELECT r.id, o.id, o.partner_id,
-                       o.name || ' - ' || o.customer_name || ' (' || mp.name || ')',
-                       COALESCE(o.vat_normalized = r.vat_normalized, FALSE),
-                       COALESCE(o.domain_normalized = r.domain_normalized, FALSE),
-                       COALESCE(%(similarity)s, 0),
-                       o.customer_country_id, r.customer_country_id
-                  FROM prm_deal_registration r
-                  JOIN prm_deal_registration o
-                    ON o.company_id = r.company_id
-                   AND o.partner_id != r.partner_id
-                   AND o.state IN %(open_states)s
-                   AND (o.vat_normalized = r.vat_normalized
-                        OR o.domain_normalized = r.domain_normalized
-                        OR %(match)s)
-                  JOIN res_partner mp ON mp.id = o.partner_id
-                 WHERE r.id = ANY(%(ids)s)
-                """,
-                similarity=reg_similarity,
-                match=reg_match,
-                open_states=open_states,
-                ids=self.ids,
+            "registration": self._prm_conflict_cut(
+                SQL(
+                    """
+                    SELECT r.id AS registration_id, o.id AS matched_id,
+                           o.partner_id AS channel_partner_id,
+                           o.name, o.customer_name,
+                           COALESCE(o.vat_normalized = r.vat_normalized, FALSE)
+                               AS vat_match,
+                           COALESCE(o.domain_normalized = r.domain_normalized, FALSE)
+                               AS domain_match,
+                           COALESCE(%(similarity)s, 0) AS similarity,
+                           o.customer_country_id AS matched_country_id,
+                           r.customer_country_id AS country_id
+                      FROM prm_deal_registration r
+                CROSS JOIN LATERAL (
+                        SELECT o.* FROM prm_deal_registration o
+                         WHERE %(keys)s
+                           AND o.company_id = r.company_id
+                           AND o.partner_id != r.partner_id
+                           AND o.state IN %(open_states)s
+                        OFFSET 0
+                       ) AS o
+                     WHERE r.id = ANY(%(ids)s)
+                    """,
+                    keys=keys["registration"][0],
+                    similarity=keys["registration"][1],
+                    open_states=open_states,
+                    ids=self.ids,
+                ),
+                label=SQL(
+                    "m.name || ' - ' || m.customer_name || ' (' || mp.name || ')'"
+                ),
+                joins=SQL("JOIN res_partner mp ON mp.id = m.channel_partner_id"),
             ),
-            "lead": SQL(
-                """
-                SELECT r.id, l.id, l.prm_channel_partner_id,
-                       l.name || COALESCE(' (' || mp.name || ')', ''),
-                       COALESCE(l.prm_vat_normalized = r.vat_normalized, FALSE),
-                       COALESCE(l.prm_domain_normalized = r.domain_normalized, FALSE),
-                       COALESCE(%(similarity)s, 0),
-                       l.country_id, r.customer_country_id
-                  FROM prm_deal_registration r
-                  JOIN crm_lead l
-                    ON (l.company_id IS NULL OR l.company_id = r.company_id)
-                   AND l.active
-                   AND l.type = 'opportunity'
-                   AND (l.prm_channel_partner_id IS NULL
-                        OR l.prm_channel_partner_id != r.partner_id)
-                   AND (l.prm_vat_normalized = r.vat_normalized
-                        OR l.prm_domain_normalized = r.domain_normalized
-                        OR %(match)s)
-             LEFT JOIN crm_stage s ON s.id = l.stage_id
-             LEFT JOIN res_partner mp ON mp.id = l.prm_channel_partner_id
-                 WHERE r.id = ANY(%(ids)s)
-                   AND NOT COALESCE(s.is_won, FALSE)
-                   AND l.id IS DISTINCT FROM r.lead_id
-                   AND NOT EXISTS (
-                        SELECT 1 FROM prm_deal_registration x
-                         WHERE x.lead_id = l.id AND x.state IN %(open_states)s)
-                """,
-                similarity=lead_similarity,
-                match=lead_match,
-                open_states=open_states,
-                ids=self.ids,
+            "lead": self._prm_conflict_cut(
+                SQL(
+                    """
+                    SELECT r.id AS registration_id, l.id AS matched_id,
+                           l.prm_channel_partner_id AS channel_partner_id, l.name,
+                           COALESCE(l.prm_vat_normalized = r.vat_normalized, FALSE)
+                               AS vat_match,
+                           COALESCE(l.prm_domain_normalized = r.domain_normalized,
+                                    FALSE) AS domain_match,
+                           COALESCE(%(similarity)s, 0) AS similarity,
+                           l.country_id AS matched_country_id,
+                           r.customer_country_id AS country_id
+                      FROM prm_deal_registration r
+                CROSS JOIN LATERAL (
+                        SELECT l.* FROM crm_lead l
+                         WHERE %(keys)s
+                           AND COALESCE(l.company_id, r.company_id) = r.company_id
+                           AND l.active
+                           AND l.type = 'opportunity'
+                           AND l.prm_channel_partner_id IS DISTINCT FROM r.partner_id
+                           AND l.id IS DISTINCT FROM r.lead_id
+                        OFFSET 0
+                       ) AS l
+                 LEFT JOIN crm_stage s ON s.id = l.stage_id
+                     WHERE r.id = ANY(%(ids)s)
+                       AND NOT COALESCE(s.is_won, FALSE)
+                       AND NOT EXISTS (
+                            SELECT 1 FROM prm_deal_registration x
+                             WHERE x.lead_id = l.id AND x.state IN %(open_states)s)
+                    """,
+                    keys=keys["lead"][0],
+                    similarity=keys["lead"][1],
+                    open_states=open_states,
+                    ids=self.ids,
+                ),
+                label=SQL("m.name || COALESCE(' (' || mp.name || ')', '')"),
+                joins=SQL("LEFT JOIN res_partner mp ON mp.id = m.channel_partner_id"),
             ),
-            "customer": SQL(
-                """
-                SELECT r.id, p.id, NULL::int, p.name,
-                       COALESCE(p.prm_vat_normalized = r.vat_normalized, FALSE),
-                       COALESCE(p.prm_domain_normalized = r.domain_normalized, FALSE),
-                       COALESCE(%(similarity)s, 0),
-                       p.country_id, r.customer_country_id
-                  FROM prm_deal_registration r
-                  JOIN res_partner p
-                    ON (p.company_id IS NULL OR p.company_id = r.company_id)
-                   AND p.active
-                   AND p.is_company
-                   AND p.customer_rank > 0
-                   AND p.id != r.partner_id
-                   AND (p.prm_vat_normalized = r.vat_normalized
-                        OR p.prm_domain_normalized = r.domain_normalized
-                        OR %(match)s)
-                 WHERE r.id = ANY(%(ids)s)
-                """,
-                similarity=cust_similarity,
-                match=cust_match,
-                ids=self.ids,
+            "customer": self._prm_conflict_cut(
+                SQL(
+                    """
+                    SELECT r.id AS registration_id, p.id AS matched_id,
+                           NULL::int AS channel_partner_id, p.name,
+                           COALESCE(p.prm_vat_normalized = r.vat_normalized, FALSE)
+                               AS vat_match,
+                           COALESCE(p.prm_domain_normalized = r.domain_normalized,
+                                    FALSE) AS domain_match,
+                           COALESCE(%(similarity)s, 0) AS similarity,
+                           p.country_id AS matched_country_id,
+                           r.customer_country_id AS country_id
+                      FROM prm_deal_registration r
+                CROSS JOIN LATERAL (
+                        SELECT p.* FROM res_partner p
+                         WHERE %(keys)s
+                           AND COALESCE(p.company_id, r.company_id) = r.company_id
+                           AND p.active
+                           AND p.is_company
+                           AND p.customer_rank > 0
+                           AND p.id != r.partner_id
+                        OFFSET 0
+                       ) AS p
+                     WHERE r.id = ANY(%(ids)s)
+                    """,
+                    keys=keys["customer"][0],
+                    similarity=keys["customer"][1],
+                    ids=self.ids,
+                ),
+                label=SQL("m.name"),
             ),
         }
+
+    def _prm_conflict_keys(self, alias, prefix):
+        """``(condition, similarity)`` of the record ``alias``: its keys (the
+        columns ``<prefix>vat_normalized``, ``<prefix>domain_normalized`` and
+        ``<prefix>name_normalized``, each one indexed) match those of the
+        registration ``r``; the similarity of the names."""
+
+        def column(name):
+            return SQL("%s.%s", SQL.identifier(alias), SQL.identifier(prefix + name))
+
+        match, similarity = trigram_match(
+            column("name_normalized"),
+            SQL("r.name_normalized"),
+            self.env.registry.has_trigram,
+        )
+        condition = SQL(
+            "(%s = r.vat_normalized OR %s = r.domain_normalized OR %s)",
+            column("vat_normalized"),
+            column("domain_normalized"),
+            match,
+        )
+        return condition, similarity
+
+    def _prm_conflict_cut(self, matches, label, joins=None):
+        """The rows of the ``matches`` query (one per registration and matched
+        record) worth a review, with their ``label``: every match on the tax ID
+        or the domain, and of the matches on the name alone the
+        ``MAX_NAME_MATCHES`` best-scored ones (by the score ``_prm_score``
+        gives them, unrounded); each row with the number of all the matches
+        of the registration in ``matches``. ``joins`` may join tables to the
+        matches (``m``) for the label, after the cut. (``OFFSET 0`` computes
+        the similarity of each match once, not once per use.)"""
+        name_score = SQL(
+            """%(weight)s * c.similarity + CASE
+                   WHEN c.matched_country_id IS NULL OR c.country_id IS NULL THEN 0
+                   WHEN c.matched_country_id = c.country_id THEN %(bonus)s
+                   ELSE -%(penalty)s END""",
+            weight=SCORE_NAME,
+            bonus=COUNTRY_BONUS,
+            penalty=COUNTRY_PENALTY,
+        )
+        return SQL(
+            """
+            SELECT m.registration_id, m.matched_id, m.channel_partner_id,
+                   %(label)s, m.vat_match, m.domain_match, m.similarity,
+                   m.matched_country_id, m.country_id, m.match_count
+              FROM (
+                SELECT c.*,
+                       count(*) OVER (PARTITION BY c.registration_id)
+                           AS match_count,
+                       row_number() OVER (
+                           PARTITION BY c.registration_id,
+                                        c.vat_match OR c.domain_match
+                           ORDER BY %(name_score)s DESC, c.matched_id
+                       ) AS position
+                  FROM (%(matches)s OFFSET 0) AS c
+                   ) AS m
+              %(joins)s
+             WHERE m.vat_match OR m.domain_match OR m.position <= %(limit)s
+            """,
+            label=label,
+            matches=matches,
+            joins=joins or SQL(),
+            name_score=name_score,
+            limit=MAX_NAME_MATCHES,
+        )
 
     def _prm_detect_conflicts(self):
         """Score the registrations against the records of other channels.
 
-        Three queries in all, whatever the number of registrations; the
-        previous conflicts of the registrations are replaced.
+        One query in all, whatever the number of registrations and of
+        matching records; the previous conflicts of the registrations are
+        replaced. Of the records matching on the name alone, only the
+        ``MAX_NAME_MATCHES`` best of each kind are kept, and every conflict
+        row tells how many records of its kind matched (``match_count``).
         """
         Conflict = self.env["prm.deal.conflict"].sudo()
         Conflict.search([("registration_id", "in", self.ids)]).unlink()
@@ -831,16 +934,25 @@ class PrmDealRegistration(models.Model):
                     domain_match=row[5],
                     similarity=float(row[6]),
                     country_ids=(row[7], row[8]),
+                    match_count=row[9],
                 )
                 if vals:
                     vals_list.append(vals)
         return Conflict.create(vals_list)
 
+    def _prm_conflict_query(self):
+        """The queries of ``_prm_conflict_queries`` in one statement: their
+        rows, then the kind of matched record."""
+        return SQL(" UNION ALL ").join(
+            SQL("SELECT q.*, %s FROM (%s) AS q", match_type, query)
+            for match_type, query in self._prm_conflict_queries().items()
+        )
+
     def _prm_conflict_rows(self):
-        """``[(match_type, rows)]`` of the conflict queries.
+        """``[(match_type, rows)]`` of the conflict query, in one round trip.
 
         The trigram index only hands out names similar enough to be scored:
-        for these queries, the transaction's ``pg_trgm`` threshold (0.3 by
+        for the query, the transaction's ``pg_trgm`` threshold (0.3 by
         default) is raised to ``MIN_NAME_SIMILARITY``, then put back.
         """
         cr = self.env.cr
@@ -854,10 +966,10 @@ class PrmDealRegistration(models.Model):
                 )
             )
             previous = cr.fetchone()[0] or "0.3"
-        results = []
-        for match_type, query in self._prm_conflict_queries().items():
-            cr.execute(query)
-            results.append((match_type, cr.fetchall()))
+        cr.execute(self._prm_conflict_query())
+        results = defaultdict(list)
+        for row in cr.fetchall():
+            results[row[-1]].append(row[:-1])
         if trigram:
             cr.execute(
                 SQL(
@@ -865,7 +977,7 @@ class PrmDealRegistration(models.Model):
                     previous,
                 )
             )
-        return results
+        return list(results.items())
 
     def action_check_conflicts(self):
         """Reviewers: score the registrations again, as of now."""

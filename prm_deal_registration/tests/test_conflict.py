@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import tagged
 
+from ..models.prm_deal_conflict import MAX_NAME_MATCHES
 from .common import DealCommon
 
 
@@ -279,3 +280,140 @@ class TestConflict(DealCommon):
         self.assertEqual(len(one.conflict_ids), 1)
         self.assertEqual(len(many.conflict_ids), 10)
         self.assertEqual(count_one, count_many)
+
+
+@tagged("post_install", "-at_install")
+class TestConflictCap(DealCommon):
+    """A common name matches many records: the registration keeps every tax ID
+    and domain match, the best-scored name matches, and the total."""
+
+    @classmethod
+    def _customers(cls, names, **values):
+        return cls.env["res.partner"].create(
+            [
+                {
+                    "name": name,
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "country_id": cls.hungary.id,
+                    **values,
+                }
+                for name in names
+            ]
+        )
+
+    def _registration_of(self, customer_name, **values):
+        """A draft of the gold partner with no key but the given ones."""
+        blank = {
+            "customer_vat": False,
+            "customer_website": False,
+            "customer_email": "office@gmail.com",
+            "contact_email": False,
+        }
+        return self._registration(
+            self.partner_gold, customer_name=customer_name, **dict(blank, **values)
+        )
+
+    def test_best_matches_kept_and_total_reported(self):
+        cap = MAX_NAME_MATCHES
+        # same name, same country: similarity 1, score 60
+        exact = self._customers(["Quuxtronic Systems Kft."] * 3)
+        # same name in another country: similarity 1, but score 30
+        abroad = self._customers(
+            ["Quuxtronic Systems GmbH"] * 2, country_id=self.germany.id
+        )
+        # a close name in the same country: scores between the two
+        close = self._customers(
+            [f"Quuxtronic Systems {index}" for index in range(cap + 2)]
+        )
+        # an unrelated name with the same tax ID: always kept
+        same_vat = self._customers(["Globex Holding Zrt."], vat="HU11223344")
+        registration = self._registration_of(
+            "Quuxtronic Systems", customer_vat="HU11223344"
+        )
+        registration._prm_detect_conflicts()
+
+        conflicts = registration.conflict_ids
+        self.assertEqual(set(conflicts.mapped("match_type")), {"customer"})
+        kept = conflicts.matched_partner_id
+        self.assertEqual(len(conflicts), cap + 1, "the tax ID match and the best names")
+        self.assertIn(same_vat, kept)
+        vat_conflict = conflicts.filtered("vat_match")
+        self.assertEqual(vat_conflict.matched_partner_id, same_vat)
+        self.assertEqual(vat_conflict.score, 80)
+        self.assertLessEqual(exact, kept, "the best name matches are all kept")
+        self.assertFalse(abroad & kept, "the weakest name matches are left out")
+        self.assertEqual(len(close & kept), cap - len(exact))
+        name_scores = (conflicts - vat_conflict).mapped("score")
+        self.assertEqual(max(name_scores), 60)
+        # the kept name matches score at least as much as the left out ones
+        left_out = (close - kept).mapped(
+            lambda partner: self.env["prm.deal.conflict"]._prm_score(
+                False,
+                False,
+                self._similarity(partner.prm_name_normalized, "quuxtronic systems"),
+                (self.hungary.id, self.hungary.id),
+            )[0]
+        )
+        self.assertTrue(left_out)
+        self.assertLessEqual(max(left_out), min(name_scores))
+        # nothing silently lost: every row tells how many records matched
+        total = len(exact | abroad | close | same_vat)
+        self.assertEqual(set(conflicts.mapped("match_count")), {total})
+        # the score and the review do not depend on the cut
+        self.assertEqual(registration.conflict_score, 80)
+        self.assertTrue(registration.has_conflict)
+
+    def test_exact_matches_never_cut(self):
+        """Tax ID and domain matches are kept beyond the cap."""
+        cap = MAX_NAME_MATCHES
+        same_vat = self._customers(
+            [f"Vendor {index} Bt." for index in range(cap + 3)], vat="HU55667788"
+        )
+        same_domain = self._customers(
+            [f"Supplier {index} Bt." for index in range(2)],
+            website="https://www.frobozz.example.hu",
+        )
+        registration = self._registration_of(
+            "Frobozz Works",
+            customer_vat="HU55667788",
+            customer_website="frobozz.example.hu",
+        )
+        registration._prm_detect_conflicts()
+        conflicts = registration.conflict_ids
+        self.assertEqual(conflicts.matched_partner_id, same_vat | same_domain)
+        self.assertEqual(
+            set(conflicts.mapped("match_count")), {len(same_vat | same_domain)}
+        )
+
+    def test_query_count_independent_of_candidates(self):
+        """The number of queries does not grow with the number of matching
+        records: the cut happens in the database."""
+        self._customers([f"Zorkmid Works {index}" for index in range(2)])
+        self._customers(
+            [f"Grue Works {index}" for index in range(3 * MAX_NAME_MATCHES)]
+        )
+        few = self._registration_of("Zorkmid Works")
+        many = self._registration_of("Grue Works")
+
+        def queries(registration):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            registration._prm_detect_conflicts()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        # a first run warms the caches and leaves conflicts to replace
+        queries(few)
+        queries(many)
+        count_few = queries(few)
+        count_many = queries(many)
+        self.assertEqual(len(few.conflict_ids), 2)
+        self.assertEqual(len(many.conflict_ids), MAX_NAME_MATCHES)
+        self.assertEqual(set(many.conflict_ids.mapped("match_count")), {30})
+        self.assertEqual(count_few, count_many)
+
+    def _similarity(self, left, right):
+        self.env.cr.execute("SELECT similarity(%s, %s)", [left, right])
+        return self.env.cr.fetchone()[0]

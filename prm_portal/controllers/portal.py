@@ -31,6 +31,15 @@ FIELD_MAX_LENGTH = {
 # An amount typed in a portal form above this is a typing error.
 MAX_PORTAL_AMOUNT = 1e12
 WEBSITE_RE = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+# KPIs of the tier requirements held by the partner's KPI cache (prm_base)
+CACHED_KPI_FIELDS = {
+    "revenue_12m": "prm_revenue_12m",
+    "won_count": "prm_won_count",
+    "lost_count": "prm_lost_count",
+    "pipeline_value": "prm_pipeline_value",
+    "win_rate": "prm_win_rate",
+    "avg_deal_size": "prm_avg_deal_size",
+}
 
 
 class PrmPortal(CustomerPortal):
@@ -130,8 +139,32 @@ class PrmPortal(CustomerPortal):
     # Dashboard
     # ------------------------------------------------------------------
 
+    def _prm_tier_progress(self, partner):
+        """``partner._prm_tier_progress()`` from the partner's KPI cache, the
+        figures the dashboard shows beside it, instead of summing all the
+        partner's invoices and opportunities on every visit. A partner not
+        evaluated yet gets its cache filled once; requirements on other KPIs
+        are computed live."""
+        next_grade = partner._prm_next_tier()
+        if not next_grade:
+            return next_grade, []
+        requirements = next_grade._prm_requirements()
+        if any(req["key"] not in CACHED_KPI_FIELDS for req in requirements):
+            return partner._prm_tier_progress()
+        cache = partner.sudo()
+        if not cache.prm_kpi_date:
+            cache._prm_store_kpis(cache._prm_compute_kpis())
+        currency = cache.prm_kpi_currency_id
+        kpis = {key: cache[name] for key, name in CACHED_KPI_FIELDS.items()}
+        requirements = partner._prm_requirements_in(
+            requirements, currency, fields.Date.context_today(partner)
+        )
+        return next_grade, partner._prm_requirement_progress(
+            kpis, requirements, currency
+        )
+
     def _prm_dashboard_values(self, partner):
-        next_grade, progress = partner._prm_tier_progress()
+        next_grade, progress = self._prm_tier_progress(partner)
         manager = partner.sudo().prm_channel_manager_id
         Agreement = request.env["prm.agreement"]
         agreements = (

@@ -80,6 +80,27 @@ class TestPortalAccess(PrmPortalCommon):
         self.assertNotIn("Bravo", response.text)
         self.assertNotIn("SLA Bravo", response.text)
 
+    def test_dashboard_progress_from_the_kpi_cache(self):
+        self.partner_a.grade_id = self.tier_entry
+        self.assertFalse(self.partner_a.prm_kpi_date)
+        # first visit: the KPIs of a partner not evaluated yet are stored once
+        self.login(self.admin_a)
+        response = self.url_open("/my/partner")
+        self.assertIn("Progress to", response.text)
+        self.assertIn("Attributed revenue", response.text)
+        self.assertTrue(self.partner_a.prm_kpi_date)
+        self.assertFalse(self.partner_b.prm_kpi_date, "other partners untouched")
+        next_grade, live = self.partner_a.with_user(self.admin_a)._prm_tier_progress()
+        self.assertEqual(next_grade, self.tier_top)
+        self.assertIn(f"width: {int(live[0]['percent'])}%", response.text)
+        # then the dashboard shows the cached figures, as its KPI cards
+        kpis = self.partner_a._prm_compute_kpis()
+        kpis[self.partner_a.id]["revenue_12m"] = 400.0
+        self.partner_a._prm_store_kpis(kpis)
+        response = self.url_open("/my/partner")
+        self.assertIn("width: 40%", response.text)
+        self.assertIn("400.00", response.text)
+
     def test_portal_partner_is_not_sudo(self):
         partner = self.admin_a.with_user(self.admin_a).env.user._prm_portal_partner()
         self.assertEqual(partner, self.partner_a)
