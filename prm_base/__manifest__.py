@@ -4,7 +4,7 @@
     "name": "Partner Program (PRM) - Base",
     "summary": "Channel partner program: tiers, membership, agreements, "
     "onboarding and revenue attribution",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Partner Program",
     "website": "https://github.com/prm-odoo/prm",
     "author": "PRM Contributors",

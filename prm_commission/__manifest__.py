@@ -4,7 +4,7 @@
     "name": "Partner Program (PRM) - Commissions",
     "summary": "Partner commissions computed from customer invoices: plans per "
     "tier, statements, vendor bills and partner portal",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Partner Program",
     "website": "https://github.com/prm-odoo/prm",
     "author": "PRM Contributors",

@@ -138,11 +138,23 @@ prm_db_exists() {
         -v db="$1" 2>/dev/null)" == "1" ]]
 }
 
-# Drops database $1 if it exists, closing its connections.
+# Drops database $1 if it exists, closing its connections. Tries again a
+# few times: an autovacuum worker busy on a freshly filled database cannot be
+# closed by a non-superuser, and ends by itself.
 prm_drop_db() {
-    PGOPTIONS="-c client_min_messages=warning" prm_psql -v db="$1" >/dev/null <<'SQL'
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        if PGOPTIONS="-c client_min_messages=warning" prm_psql -v db="$1" \
+            >/dev/null 2>&1 <<'SQL'
 SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'db') \gexec
 SQL
+        then
+            return 0
+        fi
+        sleep "$attempt"
+    done
+    printf 'could not drop database %s\n' "$1" >&2
+    return 1
 }
 
 # Runs psql as the postgres superuser over the local socket (needs root).

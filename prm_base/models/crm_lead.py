@@ -6,23 +6,20 @@ class CrmLead(models.Model):
     _name = "crm.lead"
     _inherit = ["crm.lead", "prm.attribution.mixin"]
 
-    # Dimensions of the channel partner, stored for the pipeline analysis
-    # (grouping needs stored fields); they follow the partner's changes.
+    # Dimensions of the channel partner for the pipeline analysis. They are
+    # not stored: grouping, sorting and searching join the partner, so a tier
+    # change rewrites no opportunity.
     prm_channel_grade_id = fields.Many2one(
         related="prm_channel_partner_id.grade_id",
         string="Channel Partner Tier",
-        store=True,
-        index="btree_not_null",
     )
     prm_channel_partner_type = fields.Selection(
         related="prm_channel_partner_id.prm_partner_type",
         string="Channel Partner Type",
-        store=True,
     )
     prm_channel_country_id = fields.Many2one(
         related="prm_channel_partner_id.country_id",
         string="Channel Partner Country",
-        store=True,
     )
 
     @api.depends("partner_assigned_id")

@@ -5,3 +5,4 @@ from . import test_security
 from . import test_agreement
 from . import test_analytics
 from . import test_dashboard_tour
+from . import test_bulk_rows

@@ -370,6 +370,23 @@ class TestAnalytics(PrmCommon):
             )
         )
         self.assertEqual(groups, {self.tier_gold: 1000.0, self.tier_bronze: 4000.0})
+        # searching and sorting join the partner's current tier
+        Lead = self.env["crm.lead"]
+        domain = [
+            ("prm_channel_partner_id", "in", (self.partner_a | self.partner_b).ids)
+        ]
+        self.assertEqual(
+            Lead.search(domain + [("prm_channel_grade_id", "=", self.tier_gold.id)]),
+            lead,
+        )
+        self.assertEqual(
+            Lead.search(domain + [("prm_channel_partner_type", "=", "var")]), lead
+        )
+        ordered = Lead.search(domain, order="prm_channel_grade_id, id")
+        self.assertEqual(
+            ordered.mapped("prm_channel_grade_id"),
+            (self.tier_bronze | self.tier_gold).sorted(lambda g: (g.sequence, g.id)),
+        )
 
     def test_tier_history_analysis(self):
         self.partner_a.with_context(tracking_disable=True).grade_id = self.tier_silver

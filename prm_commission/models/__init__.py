@@ -3,6 +3,7 @@ from . import prm_commission_plan
 from . import prm_commission_rule
 from . import prm_commission_band
 from . import prm_commission_line
+from . import prm_commission_entitlement
 from . import prm_commission_statement
 from . import account_move
 from . import account_move_line

@@ -4,6 +4,8 @@ from collections import defaultdict
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.prm_base.tools import insert_rows
+
 from .account_move_line import (
     EntitlementRow,
     ReleaseRow,
@@ -108,15 +110,21 @@ class AccountMove(models.Model):
             statements._prm_write_state({"state": "approved"})
         return res
 
+    def _prm_commission_invoices(self, domain=()):
+        """The customer invoices and credit notes among ``self`` (matching
+        ``domain``), in one query: posting in bulk would otherwise load
+        every column of every invoice to filter them."""
+        return self.sudo().search(
+            [("id", "in", self.ids), ("move_type", "in", COMMISSION_MOVE_TYPES)]
+            + list(domain),
+            order="id",
+        )
+
     def _prm_commission_on_post(self):
         """Compute what the posted customer invoices earn, and release it."""
-        moves = self.filtered(
-            lambda m: (
-                m.move_type in COMMISSION_MOVE_TYPES
-                and m.state == "posted"
-                and m.prm_channel_partner_id
-            )
-        ).sudo()
+        moves = self._prm_commission_invoices(
+            [("state", "=", "posted"), ("prm_channel_partner_id", "!=", False)]
+        )
         if not moves:
             return self.env["prm.commission.line"]
         moves._prm_commission_compute_entitlements()
@@ -124,18 +132,13 @@ class AccountMove(models.Model):
 
     def _prm_commission_on_reset(self):
         """Invoices back to draft: take back everything they released."""
-        self.env["account.move.line"].search(
-            [("move_id", "in", self.ids), ("prm_commission_rule_id", "!=", False)]
-        )._prm_commission_clear()
+        self.env["prm.commission.entitlement"]._prm_delete_for_moves(self.ids)
         return self._prm_commission_sync(event_date=fields.Date.context_today(self))
 
     def _prm_commission_recompute(self):
         """The channel partner of posted invoices changed: take back what the
         former partner earned, compute what the new one earns."""
-        self.env["account.move.line"].search(
-            [("move_id", "in", self.ids), ("prm_commission_rule_id", "!=", False)]
-        )._prm_commission_clear()
-        self.filtered("prm_channel_partner_id")._prm_commission_compute_entitlements()
+        self._prm_commission_compute_entitlements()
         return self._prm_commission_sync(event_date=fields.Date.context_today(self))
 
     # ------------------------------------------------------------------
@@ -225,39 +228,29 @@ class AccountMove(models.Model):
         share = (self.amount_total - self.amount_residual) / self.amount_total
         return min(max(share, 0.0), 1.0)
 
-    def _prm_commission_period_state(self, aml_ids, days, plans, rules, partners):
+    def _prm_commission_period_state(self, days, plans, rules, partners):
         """Running sums of the volume periods the lines fall in.
 
         Returns ``(rule_state, plan_state)``: ``{(company_id, partner_id,
         rule_id, period_start): [volume, raw, amount]}`` and ``{(company_id,
         partner_id, plan_id, period_start): amount}`` (company currency), from
-        the entitlements of the other posted invoices, in one query.
+        the entitlements of the other posted invoices (those of ``self`` are
+        deleted before they are computed again), in one query.
         """
         rule_state = defaultdict(lambda: [0.0, 0.0, 0.0])
         plan_state = defaultdict(float)
         periods = {plan.volume_period for plan in plans}
         date_from = min(period_bounds(d, p)[0] for d in days for p in periods)
         date_to = max(period_bounds(d, p)[1] for d in days for p in periods)
-        rows = self.env["account.move.line"]._read_group(
+        rows = self.env["prm.commission.entitlement"]._read_group(
             [
-                ("parent_state", "=", "posted"),
-                ("prm_commission_rule_id", "in", rules.ids),
-                ("prm_commission_partner_id", "in", partners.ids),
-                ("invoice_date", ">=", date_from),
-                ("invoice_date", "<=", date_to),
-                ("id", "not in", aml_ids),
+                ("rule_id", "in", rules.ids),
+                ("partner_id", "in", partners.ids),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
             ],
-            [
-                "company_id",
-                "prm_commission_partner_id",
-                "prm_commission_rule_id",
-                "invoice_date:month",
-            ],
-            [
-                "prm_commission_base_company:sum",
-                "prm_commission_raw_company:sum",
-                "prm_commission_amount_company:sum",
-            ],
+            ["company_id", "partner_id", "rule_id", "date:month"],
+            ["base_company:sum", "raw_company:sum", "amount_company:sum"],
         )
         for company, partner, rule, month, volume, raw, amount in rows:
             plan = rule.plan_id
@@ -305,16 +298,18 @@ class AccountMove(models.Model):
 
         One query loads the lines as plain rows, rules are matched in Python
         against the preloaded plans (once per product, partner type, origin
-        and day), and one UPDATE stores the results: the number of queries
-        does not depend on the number of invoices or lines.
+        and day), and one INSERT stores the results: the number of queries
+        does not depend on the number of invoices or lines. The entitlements
+        the invoices had before are replaced.
         """
-        partners = self.prm_channel_partner_id
+        self.env["prm.commission.entitlement"]._prm_delete_for_moves(self.ids)
+        rows = self._prm_commission_product_rows()
+        partners = self.env["res.partner"].browse(
+            {row.partner_id for row in rows} - {None}
+        )
         plan_by_partner = partners._prm_commission_plans()
         plans = self.env["prm.commission.plan"].union(*plan_by_partner.values())
         if not plans:
-            return {}
-        rows = self._prm_commission_product_rows()
-        if not rows:
             return {}
         rules_by_plan = {
             plan: plan.rule_ids.sorted(lambda r: (r.sequence, r.id)) for plan in plans
@@ -325,12 +320,12 @@ class AccountMove(models.Model):
         rules.categ_ids  # noqa: B018
         rules.band_ids  # noqa: B018
         programs = {
-            partner.id: (plan, partner.prm_partner_type)
+            partner.id: (plan, partner.prm_partner_type, plan.company_id.id)
             for partner, plan in plan_by_partner.items()
         }
         origins = self._prm_commission_deal_origins()
         rule_state, plan_state = self._prm_commission_period_state(
-            [row.id for row in rows], {row.day for row in rows}, plans, rules, partners
+            {row.day for row in rows}, plans, rules, partners
         )
         currency_ids = {row.currency_id for row in rows}
         currency_ids |= {row.company_currency_id for row in rows}
@@ -342,8 +337,10 @@ class AccountMove(models.Model):
         matches = {}
         values = {}
         for row in rows:
-            plan, partner_type = programs.get(row.partner_id, (None, None))
-            if not plan or (plan.company_id and plan.company_id.id != row.company_id):
+            plan, partner_type, plan_company_id = programs.get(
+                row.partner_id, (None, None, None)
+            )
+            if not plan or (plan_company_id and plan_company_id != row.company_id):
                 continue
             origin = origins[row.move_id]
             match_key = (plan, row.product_id, row.categ_path, partner_type, origin)
@@ -367,7 +364,7 @@ class AccountMove(models.Model):
                 values[row.id] = commission_entitlement(
                     row, origin, terms, rule_state, plan_state, rounding
                 )
-        self.env["account.move.line"]._prm_commission_store(values)
+        insert_rows(self.env["prm.commission.entitlement"], list(values.values()), True)
         return values
 
     def _prm_commission_release_rows(self, aml_ids):
@@ -378,22 +375,22 @@ class AccountMove(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT l.id, l.prm_commission_partner_id, l.prm_commission_rule_id,
-                       COALESCE(l.name, ''), l.product_id,
-                       COALESCE(l.prm_commission_amount, 0),
-                       COALESCE(l.prm_commission_amount_company, 0),
-                       COALESCE(l.prm_commission_base, 0),
-                       COALESCE(l.prm_commission_rate, 0),
-                       l.prm_commission_deal_origin, m.id, m.name, m.move_type,
-                       m.state = 'posted', COALESCE(m.invoice_date, m.date),
-                       m.company_id, m.currency_id, c.currency_id, pl.trigger
+                SELECT l.id, e.partner_id, e.rule_id, COALESCE(l.name, ''),
+                       l.product_id, COALESCE(e.amount, 0),
+                       COALESCE(e.amount_company, 0), COALESCE(e.base, 0),
+                       COALESCE(e.rate, 0), e.deal_origin, m.id, m.name,
+                       m.move_type, m.state = 'posted',
+                       COALESCE(m.invoice_date, m.date), m.company_id,
+                       m.currency_id, c.currency_id, pl.trigger
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
                   JOIN res_company c ON c.id = m.company_id
-                  LEFT JOIN prm_commission_rule r ON r.id = l.prm_commission_rule_id
+                  LEFT JOIN prm_commission_entitlement e
+                    ON e.invoice_line_id = l.id
+                  LEFT JOIN prm_commission_rule r ON r.id = e.rule_id
                   LEFT JOIN prm_commission_plan pl ON pl.id = r.plan_id
                  WHERE l.move_id = ANY(%s)
-                   AND (l.prm_commission_rule_id IS NOT NULL OR l.id = ANY(%s))
+                   AND (e.id IS NOT NULL OR l.id = ANY(%s))
                 """,
                 self.ids,
                 list(aml_ids),
@@ -410,7 +407,9 @@ class AccountMove(models.Model):
             for product in self.env["product.product"].browse(nameless - {None})
         }
         return [
-            row._replace(
+            row
+            if row.label and "\n" not in row.label
+            else row._replace(
                 label=(row.label or products.get(row.product_id, "")).split("\n")[0]
             )
             for row in rows
@@ -428,7 +427,7 @@ class AccountMove(models.Model):
         rows and inserted with one statement.
         """
         Line = self.env["prm.commission.line"].sudo()
-        moves = self.filtered(lambda m: m.move_type in COMMISSION_MOVE_TYPES)
+        moves = self._prm_commission_invoices()
         if not moves:
             return Line
         released = {

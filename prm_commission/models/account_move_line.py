@@ -3,109 +3,15 @@ import functools
 import math
 from collections import namedtuple
 
-from odoo import fields, models
-from odoo.tools import SQL, float_round
+from odoo import models
+from odoo.tools import float_round
 from odoo.tools.float_utils import float_invert
 
-from odoo.addons.prm_base.tools import update_rows
-
 from .prm_commission_plan import period_bounds
-from .prm_commission_rule import DEAL_ORIGINS
-
-# Columns of the commission an invoice line earns once fully released; written
-# set-based by ``_prm_commission_store`` when the invoice is posted.
-ENTITLEMENT_FIELDS = (
-    "prm_commission_partner_id",
-    "prm_commission_rule_id",
-    "prm_commission_deal_origin",
-    "prm_commission_base",
-    "prm_commission_base_company",
-    "prm_commission_raw_company",
-    "prm_commission_rate",
-    "prm_commission_amount",
-    "prm_commission_amount_company",
-)
 
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
-
-    prm_commission_partner_id = fields.Many2one(
-        "res.partner", string="Commission Partner", readonly=True, copy=False
-    )
-    prm_commission_rule_id = fields.Many2one(
-        "prm.commission.rule",
-        string="Commission Rule",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-    )
-    prm_commission_deal_origin = fields.Selection(
-        DEAL_ORIGINS, string="Deal Origin", readonly=True, copy=False
-    )
-    prm_commission_base = fields.Monetary(
-        string="Commission Base", readonly=True, copy=False
-    )
-    prm_commission_base_company = fields.Monetary(
-        string="Commission Base (Company Currency)",
-        currency_field="company_currency_id",
-        readonly=True,
-        copy=False,
-        help="Untaxed amount counted in the partner's volume for bands.",
-    )
-    prm_commission_raw_company = fields.Monetary(
-        string="Commission before Caps",
-        currency_field="company_currency_id",
-        readonly=True,
-        copy=False,
-    )
-    prm_commission_rate = fields.Float(
-        string="Commission Rate", digits=(16, 4), readonly=True, copy=False
-    )
-    prm_commission_amount = fields.Monetary(
-        string="Commission Earned", readonly=True, copy=False
-    )
-    prm_commission_amount_company = fields.Monetary(
-        string="Commission Earned (Company Currency)",
-        currency_field="company_currency_id",
-        readonly=True,
-        copy=False,
-    )
-
-    def _prm_commission_store(self, values):
-        """Write the entitlements ``{aml_id: {field: value}}`` in one statement."""
-        update_rows(
-            self.env["account.move.line"],
-            {
-                aml_id: {name: vals[name] for name in ENTITLEMENT_FIELDS}
-                for aml_id, vals in values.items()
-            },
-        )
-
-    def _prm_commission_clear(self):
-        """Forget the entitlements of these lines (invoice back to draft)."""
-        if not self.ids:
-            return
-        self.flush_model(ENTITLEMENT_FIELDS)
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE account_move_line
-                   SET prm_commission_partner_id = NULL,
-                       prm_commission_rule_id = NULL,
-                       prm_commission_deal_origin = NULL,
-                       prm_commission_base = NULL,
-                       prm_commission_base_company = NULL,
-                       prm_commission_raw_company = NULL,
-                       prm_commission_rate = NULL,
-                       prm_commission_amount = NULL,
-                       prm_commission_amount_company = NULL
-                 WHERE id IN %s AND prm_commission_rule_id IS NOT NULL
-                """,
-                tuple(self.ids),
-            )
-        )
-        self.invalidate_model(ENTITLEMENT_FIELDS)
 
     # ------------------------------------------------------------------
     # Engine helpers (no queries: everything is prefetched by the caller)
@@ -199,7 +105,8 @@ def rule_terms(rule, plan):
 
 def commission_entitlement(line, origin, terms, rule_state, plan_state, rounding):
     """What one invoice line earns under a rule, given the running sums of
-    its volume period (updated in place).
+    its volume period (updated in place): the values of its
+    ``prm.commission.entitlement``.
 
     ``line`` is an :class:`EntitlementRow`, ``terms`` the rule's
     :class:`RuleTerms`, ``rounding`` maps currency ids to their rounder
@@ -257,15 +164,18 @@ def commission_entitlement(line, origin, terms, rule_state, plan_state, rounding
     state[2] += amount_company
     plan_state[plan_key] += amount_company
     return {
-        "prm_commission_partner_id": line.partner_id,
-        "prm_commission_rule_id": terms.rule_id,
-        "prm_commission_deal_origin": origin,
-        "prm_commission_base": round_currency(base),
-        "prm_commission_base_company": round_company(volume_delta),
-        "prm_commission_raw_company": raw,
-        "prm_commission_rate": rate,
-        "prm_commission_amount": amount,
-        "prm_commission_amount_company": amount_company,
+        "invoice_line_id": line.id,
+        "company_id": line.company_id,
+        "partner_id": line.partner_id,
+        "rule_id": terms.rule_id,
+        "date": line.day,
+        "deal_origin": origin,
+        "base": round_currency(base),
+        "base_company": round_company(volume_delta),
+        "raw_company": raw,
+        "rate": rate,
+        "amount": amount,
+        "amount_company": amount_company,
     }
 
 

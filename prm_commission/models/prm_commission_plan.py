@@ -171,22 +171,20 @@ class PrmCommissionPlan(models.Model):
         self.ensure_one()
         if not self._prm_has_trueup():
             return self.env["prm.commission.line"]
-        AccountMoveLine = self.env["account.move.line"].sudo()
         Line = self.env["prm.commission.line"].sudo()
         rules = self.with_context(active_test=False).rule_ids
-        entitled = AccountMoveLine._read_group(
-            [
-                ("parent_state", "=", "posted"),
-                ("prm_commission_rule_id", "in", rules.ids),
-                ("invoice_date", ">=", date_from),
-                ("invoice_date", "<=", date_to),
-            ],
-            ["company_id", "prm_commission_partner_id", "prm_commission_rule_id"],
-            [
-                "prm_commission_base_company:sum",
-                "prm_commission_raw_company:sum",
-                "prm_commission_amount_company:sum",
-            ],
+        entitled = (
+            self.env["prm.commission.entitlement"]
+            .sudo()
+            ._read_group(
+                [
+                    ("rule_id", "in", rules.ids),
+                    ("date", ">=", date_from),
+                    ("date", "<=", date_to),
+                ],
+                ["company_id", "partner_id", "rule_id"],
+                ["base_company:sum", "raw_company:sum", "amount_company:sum"],
+            )
         )
         booked = Line._read_group(
             [

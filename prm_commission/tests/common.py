@@ -113,5 +113,10 @@ class PrmCommissionCommon(PrmCommon):
             domain.append(("partner_id", "=", partner.id))
         return self.Line.search(domain, order="id")
 
+    def _entitlements(self, moves):
+        return self.env["prm.commission.entitlement"].search(
+            [("invoice_line_id.move_id", "in", moves.ids)], order="id"
+        )
+
     def _total(self, lines, field="amount_company"):
         return self.currency.round(sum(lines.mapped(field)))

@@ -12,7 +12,19 @@ class TestCommissionTriggers(PrmCommissionCommon):
         invoice = self._make_invoice(self.partner_a, [(self.licence, 1, 1000.0)])
         self.assertFalse(self._lines(invoice), "nothing before the customer pays")
         aml = invoice.invoice_line_ids
-        self.assertEqual(aml.prm_commission_amount, 100.0, "entitlement stored")
+        self.assertRecordValues(
+            self._entitlements(invoice),
+            [
+                {
+                    "invoice_line_id": aml.id,
+                    "partner_id": self.partner_a.id,
+                    "date": invoice.invoice_date,
+                    "base": 1000.0,
+                    "amount": 100.0,
+                    "amount_company": 100.0,
+                }
+            ],
+        )
 
         first = self._pay(invoice, 400.0, date=self.feb)
         self.assertEqual(invoice.payment_state, "partial")
@@ -111,7 +123,7 @@ class TestCommissionTriggers(PrmCommissionCommon):
                 }
             ],
         )
-        self.assertFalse(invoice.invoice_line_ids.prm_commission_rule_id)
+        self.assertFalse(self._entitlements(invoice), "entitlements deleted")
 
         invoice.action_post()
         self.assertEqual(self._total(self._lines(invoice)), 100.0, "counted once")
@@ -148,6 +160,13 @@ class TestCommissionTriggers(PrmCommissionCommon):
         invoice.prm_channel_partner_id = self.partner_b
         self.assertEqual(self._total(self._lines(invoice, self.partner_a)), 0.0)
         self.assertEqual(self._total(self._lines(invoice, self.partner_b)), 100.0)
+        # the entitlement is replaced, not added to
+        self.assertRecordValues(
+            self._entitlements(invoice), [{"partner_id": self.partner_b.id}]
+        )
+        invoice.prm_channel_partner_id = False
+        self.assertFalse(self._entitlements(invoice))
+        self.assertEqual(self._total(self._lines(invoice)), 0.0)
 
     def test_multi_currency_at_invoice_date(self):
         eur = self.setup_other_currency(
