@@ -343,8 +343,9 @@ class AccountMove(models.Model):
             if not plan or (plan_company_id and plan_company_id != row.company_id):
                 continue
             origin = origins[row.move_id]
-            match_key = (plan, row.product_id, row.categ_path, partner_type, origin)
-            match_key += (row.day,)
+            # plain values only: hashing a recordset costs more
+            match_key = (plan.id, row.product_id, row.categ_path, partner_type)
+            match_key += (origin, row.day)
             if match_key not in matches:
                 categ_ids = {int(part) for part in row.categ_path.split("/") if part}
                 product = Product.browse(row.product_id)

@@ -125,6 +125,9 @@ def commission_totals(cr, move_ids=None):
     if move_ids is not None:
         where = "move_id = ANY(%s)"
         params = [list(move_ids)]
+    # fresh statistics: with those of the empty table, the planner may pick a
+    # nested loop over hundreds of thousands of new rows
+    cr.execute("ANALYZE prm_commission_line")
     cr.execute(
         f"SELECT count(*), COALESCE(SUM(amount_company), 0), "
         f"COALESCE(SUM(amount), 0) FROM prm_commission_line WHERE {where}",
