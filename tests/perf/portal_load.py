@@ -13,6 +13,7 @@ partner, then runs wrk on every page and on Odoo's own /my home page.
 import argparse
 import http.client
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -124,6 +125,24 @@ def server_time_split(log_path):
     }
 
 
+def server_cpu_seconds(pid):
+    """User + system CPU time the server process has used so far."""
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_request(client, pid, path, count=40):
+    """Server CPU per request, one request at a time: unlike throughput
+    under load, it does not depend on what else the machine is doing."""
+    for _ in range(3):
+        client.request("GET", path)
+    before = server_cpu_seconds(pid)
+    for _ in range(count):
+        status, _location, _page = client.request("GET", path)
+        assert status == 200, f"{path} answered {status}"
+    return (server_cpu_seconds(pid) - before) / count
+
+
 def run_wrk(wrk, url, cookie, duration):
     command = [
         wrk,
@@ -158,6 +177,7 @@ def main():
     parser.add_argument("--results", required=True)
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--wrk", default="wrk")
+    parser.add_argument("--server-pid", type=int)
     args = parser.parse_args()
     results_path = pathlib.Path(args.results)
     data = json.loads(results_path.read_text())
@@ -179,6 +199,12 @@ def main():
             query_count(client, args.log, path, expect)  # warm-up
             counts[(key, path)] = query_count(client, args.log, path, expect)
         log(f"  queries ({key}): {[counts[(key, p)] for p in [BASELINE, *PAGES]]}")
+
+    cpu = {}
+    if args.server_pid:
+        for path in [BASELINE, *PAGES]:
+            cpu[path] = cpu_per_request(clients["big"], args.server_pid, path)
+        log(f"  CPU per request: {cpu}")
 
     cookie = clients["big"].cookies["session_id"]
     figures = {}
@@ -241,6 +267,15 @@ def main():
                 "",
                 "",
             )
+    for path in PAGES if cpu else ():
+        row(
+            f"{path}: server CPU per request, one at a time (40 requests)",
+            f"{1000 * cpu[path]:.1f} ms",
+            f"/my: {1000 * cpu[BASELINE]:.1f} ms",
+            f"{cpu[BASELINE] / cpu[path]:.2f}x",
+            "",
+            "",
+        )
     data["extra"]["b4"] = {
         "wrk": figures,
         "queries": {f"{k}:{p}": v for (k, p), v in counts.items()},
