@@ -249,9 +249,9 @@ def step_b1_oca(env, results, moves, ours_time, ours_count):
         )
         return
     # whole invoices of about OCA_SUBSET_LINES lines, taken at even steps
-    # through all of them so that the sample has the partners, days and
-    # amounts of the whole (the first invoices all belong to B4's partner:
-    # one agent, one settlement, which would flatter OCA)
+    # through all of them: the sample has the invoices per agent, the months
+    # and the amounts of the whole (the first invoices all belong to B4's
+    # partner: one agent, one settlement, which would flatter OCA)
     per = datagen.LINES_PER_INVOICE
     size = max(1, min(len(moves), OCA_SUBSET_LINES // per))
     subset = moves[:: max(1, len(moves) // size)][:size]
